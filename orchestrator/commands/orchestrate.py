@@ -1,0 +1,103 @@
+"""``orchestrate``: decide, then apply or roll back (drop-in for ops-manager-promotion-orchestrate.sh)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from orchestrator.ci import CiPaths
+from orchestrator.commands.apply import add_governance, add_seam, parse_step
+from orchestrator.commands.ci import add_ci_flags
+from orchestrator.commands.common import (
+    FLEET,
+    add_evidence_inputs,
+    add_output,
+    add_repo,
+    add_thresholds,
+    emit,
+    threshold_kwargs,
+)
+from orchestrator.decision import DecisionPaths, new_trace_id, parse_thresholds
+from orchestrator.errors import OrchestratorError
+from orchestrator.orchestrate import (
+    APPLY_INTENTS,
+    MODES,
+    Governance,
+    OrchestratePaths,
+    OrchestrateRequest,
+    orchestrate,
+    validate_request,
+)
+from orchestrator.paths import resolve_repo
+from orchestrator.timeutil import utc_now
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mode", default="", help="Orchestration mode: dry_run, apply or rollback.")
+    parser.add_argument(
+        "--apply-intent", default="expand", help="Intent for mode apply: expand or resume. Default: expand"
+    )
+    parser.add_argument("--expand-step", default="25", help="Canary percentage added by expand (1..100). Default: 25")
+    add_repo(parser)
+    add_evidence_inputs(parser)
+    add_thresholds(parser)
+    add_ci_flags(parser)
+    parser.add_argument(
+        "--promotion-ci-result-file", help=f"Decision result JSON. Default: {FLEET}/promotion-ci-result.json"
+    )
+    parser.add_argument(
+        "--promotion-ci-summary-file",
+        help=f"Decision summary markdown. Default: {FLEET}/promotion-ci-summary.md",
+    )
+    parser.add_argument(
+        "--result-file", help=f"Orchestration result JSON. Default: {FLEET}/promotion-orchestrate-result.json"
+    )
+    parser.add_argument(
+        "--summary-file",
+        help=f"Orchestration summary markdown. Default: {FLEET}/promotion-orchestrate-summary.md",
+    )
+    add_seam(parser)
+    add_governance(parser)
+    add_output(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.repo:
+        raise OrchestratorError("--repo is required")
+    if args.mode not in MODES:
+        raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
+    if args.apply_intent not in APPLY_INTENTS:
+        raise OrchestratorError("--apply-intent must be one of expand, resume")
+    request = OrchestrateRequest(
+        mode=args.mode,
+        apply_intent=args.apply_intent,
+        expand_step=parse_step(args.expand_step),
+        governance=Governance(
+            by=args.by, approval_ref=args.approval_ref, rationale=args.rationale, review_by=args.review_by
+        ),
+        trace_id=new_trace_id(args.trace_id),
+        thresholds=parse_thresholds(**threshold_kwargs(args)),
+        skip_on_missing_evidence=args.skip_on_missing_evidence,
+        fail_on_hold=args.fail_on_hold,
+        idempotency_key=args.idempotency_key or None,
+        loop_id=args.loop_id or None,
+        horizon_ref=args.horizon_ref or None,
+        evidence_refs=tuple(ref for ref in args.evidence_ref if ref),
+    )
+    validate_request(request)
+    repo = resolve_repo(args.repo)
+    decision_paths = DecisionPaths.resolve(
+        repo,
+        fleet_status_file=args.fleet_status_file,
+        handoff_telemetry_file=args.handoff_telemetry_file,
+        drill_state_file=args.drill_state_file,
+    )
+    ci_paths = CiPaths.resolve(
+        decision_paths, result_file=args.promotion_ci_result_file, summary_file=args.promotion_ci_summary_file
+    )
+    paths = OrchestratePaths.resolve(ci_paths, result_file=args.result_file, summary_file=args.summary_file)
+    outcome = orchestrate(request, paths, now=utc_now())
+    emit(outcome.result.to_json(), args.pretty)
+    if outcome.error:
+        sys.stderr.write(f"error: {outcome.error}\n")
+    return outcome.exit_code

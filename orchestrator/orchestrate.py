@@ -1,0 +1,267 @@
+"""Orchestration: decide, then apply or roll back, under one trace id, with a result and summary.
+
+Every choice about what runs is made from typed values: free text (rationale, refs) is data and
+never reaches an argument list. A rollback is the safety action, so a failed or held decision
+does not stop it; the result records why it went ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from orchestrator.apply import ApplyPaths, ApplyPlan, ApplyRequest, apply_locally, merged_evidence_refs
+from orchestrator.ci import CiOutcome, CiPaths, run_ci
+from orchestrator.errors import HoldError, OrchestratorError
+from orchestrator.fsio import atomic_write, dumps
+from orchestrator.models import (
+    Intent,
+    Mode,
+    OrchestrationStatus,
+    OrchestrationApply,
+    OrchestrationFiles,
+    OrchestrationResult,
+    OrchestrationRollout,
+    OrchestrationSummary,
+    RolloutPoint,
+    Thresholds,
+)
+from orchestrator.paths import artifact_path
+from orchestrator.reasons import ReasonCode
+from orchestrator.registry import parse_registry_text, read_registry_text, rollout_point
+from orchestrator.summary import append_step_summary, render
+from orchestrator.timeutil import format_ts
+
+MODES: tuple[Mode, ...] = ("dry_run", "apply", "rollback")
+APPLY_INTENTS = ("expand", "resume")
+
+
+@dataclass(frozen=True)
+class Governance:
+    by: str = ""
+    approval_ref: str = ""
+    rationale: str = ""
+    review_by: str = ""
+
+
+@dataclass(frozen=True)
+class OrchestrateRequest:
+    mode: Mode
+    apply_intent: Literal["expand", "resume"]
+    expand_step: int
+    governance: Governance
+    trace_id: str
+    thresholds: Thresholds
+    skip_on_missing_evidence: bool = False
+    fail_on_hold: bool = False
+    idempotency_key: str | None = None
+    loop_id: str | None = None
+    horizon_ref: str | None = None
+    evidence_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrchestratePaths:
+    ci: CiPaths
+    apply: ApplyPaths
+    result_file: Path
+    summary_file: Path
+
+    @classmethod
+    def resolve(cls, ci: CiPaths, *, result_file: str | None, summary_file: str | None) -> OrchestratePaths:
+        repo = ci.decision.repo
+        return cls(
+            ci=ci,
+            apply=ApplyPaths(
+                registry_file=artifact_path(repo, "registry", None),
+                promotion_state_file=ci.result_file,
+                apply_state_file=artifact_path(repo, "apply_state", None),
+                apply_telemetry_file=artifact_path(repo, "apply_telemetry", None),
+            ),
+            result_file=artifact_path(repo, "orchestrate_result", result_file),
+            summary_file=artifact_path(repo, "orchestrate_summary", summary_file),
+        )
+
+
+@dataclass
+class OrchestrationOutcome:
+    result: OrchestrationResult
+    exit_code: int
+    error: str | None = None
+    ci: CiOutcome | None = None
+    plan: ApplyPlan | None = None
+    summary: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def validate_request(request: OrchestrateRequest) -> None:
+    """Everything that can be refused before any evidence is read."""
+    if request.mode not in MODES:
+        raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
+    if request.apply_intent not in APPLY_INTENTS:
+        raise OrchestratorError("--apply-intent must be one of expand, resume")
+    if not 1 <= request.expand_step <= 100:
+        raise OrchestratorError("--expand-step must be an integer between 1 and 100")
+    if request.mode != "dry_run":
+        gov = request.governance
+        for flag, value in (
+            ("--by", gov.by),
+            ("--approval-ref", gov.approval_ref),
+            ("--rationale", gov.rationale),
+            ("--review-by", gov.review_by),
+        ):
+            if not value:
+                raise OrchestratorError(f"{flag} is required for mode {request.mode}")
+
+
+def _current_rollout(paths: ApplyPaths) -> OrchestrationRollout | None:
+    try:
+        doc = parse_registry_text(read_registry_text(paths.registry_file), paths.registry_file)
+        canary, manual = rollout_point(doc)
+    except (OrchestratorError, TypeError, ValueError):
+        return None
+    point = RolloutPoint(canary_percent=canary, manual_pause=manual)
+    return OrchestrationRollout(before=point, after=point)
+
+
+def orchestrate(
+    request: OrchestrateRequest,
+    paths: OrchestratePaths,
+    *,
+    now: datetime,
+    apply_hook: Any = None,
+) -> OrchestrationOutcome:
+    """Run the whole orchestration and write its result and summary; never raises for a refusal.
+
+    ``apply_hook`` (optional) replaces the local apply, e.g. by a commit through the GitHub API;
+    it receives the ``ApplyRequest`` and the decision and returns an ``ApplyPlan``.
+    """
+    validate_request(request)
+    overrides: list[str] = []
+    decision_error: str | None = None
+    ci: CiOutcome | None = None
+    try:
+        ci = run_ci(
+            paths.ci,
+            request.thresholds,
+            now=now,
+            trace_id=request.trace_id,
+            skip_on_missing_evidence=request.skip_on_missing_evidence,
+        )
+    except OrchestratorError as exc:
+        if request.mode != "rollback":
+            raise
+        decision_error = exc.message
+        overrides.append(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN)
+
+    decision = ci.decision if ci else "unknown"
+    ci_summary = ci.payload.get("summary", {}) if ci else {}
+    failed_gates = list(ci_summary.get("failedGates", []))
+    reason_codes = list(ci_summary.get("reasonCodes", []))
+    held = ci is not None and ci.hold and request.fail_on_hold
+
+    status: OrchestrationStatus = "preview"
+    error: str | None = None
+    exit_code = 0
+    plan: ApplyPlan | None = None
+    intent: Intent | None = None
+    if request.mode == "rollback" and held:
+        overrides.append(ReasonCode.ROLLBACK_HOLD_OVERRIDDEN)
+    if held and request.mode != "rollback":
+        status, exit_code = "held", HoldError.exit_code
+        error = f"decision is hold; failed gates: {', '.join(failed_gates) or 'none'}"
+    elif request.mode in ("apply", "rollback"):
+        intent = request.apply_intent if request.mode == "apply" else "rollback"
+        apply_request = ApplyRequest(
+            intent=intent,
+            by=request.governance.by,
+            approval_ref=request.governance.approval_ref,
+            rationale=request.governance.rationale,
+            review_by=request.governance.review_by,
+            trace_id=request.trace_id,
+            expand_step=request.expand_step if intent == "expand" else 25,
+            idempotency_key=request.idempotency_key,
+            loop_id=request.loop_id,
+            horizon_ref=request.horizon_ref,
+            evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, str(paths.apply.promotion_state_file))),
+        )
+        try:
+            if apply_hook is not None:
+                plan = apply_hook(apply_request, decision)
+            else:
+                plan = apply_locally(paths.apply, apply_request, decision=decision, now=now)
+            status = "rolled_back" if intent == "rollback" else "applied"
+        except OrchestratorError as exc:
+            status, exit_code, error = "refused", exc.exit_code, exc.message
+
+    record = plan.record.to_json() if plan else None
+    if plan is not None:
+        rollout: OrchestrationRollout | None = OrchestrationRollout(
+            before=plan.record.rollout.before, after=plan.record.rollout.after
+        )
+    else:
+        rollout = _current_rollout(paths.apply)
+    evidence_refs = merged_evidence_refs(
+        request.evidence_refs,
+        str(paths.ci.result_file),
+        str(paths.ci.summary_file),
+        *([record["files"].get("promotionStateFile"), record["files"].get("applyStateFile")] if record else []),
+        *(record.get("evidenceRefs") or [] if record else []),
+    )
+    result = OrchestrationResult(
+        timestamp=format_ts(now),
+        mode=request.mode,
+        status=status,
+        decision=decision,
+        trace_id=request.trace_id,
+        loop_id=request.loop_id or (record or {}).get("loopId"),
+        horizon_ref=request.horizon_ref or (record or {}).get("horizonRef"),
+        evidence_refs=evidence_refs,
+        summary=OrchestrationSummary(failed_gates=failed_gates, reason_codes=reason_codes),
+        apply=OrchestrationApply(
+            executed=plan is not None,
+            intent=intent if plan is not None else None,
+            idempotency_key=request.idempotency_key,
+            record=record,
+        ),
+        rollout=rollout,
+        overrides=[str(o) for o in overrides],
+        decision_error=decision_error,
+        error=error,
+        files=OrchestrationFiles(
+            result_file=str(paths.result_file),
+            summary_file=str(paths.summary_file),
+            promotion_ci_result_file=str(paths.ci.result_file),
+            promotion_ci_summary_file=str(paths.ci.summary_file),
+        ),
+    )
+    summary = render(
+        "orchestrate-summary.md.j2",
+        mode=request.mode,
+        status=status,
+        decision=decision,
+        failed_gates=failed_gates,
+        reason_codes=reason_codes,
+        apply_intent=intent if plan is not None else None,
+        rollout=rollout,
+        record=plan.record if plan else None,
+        overrides=[str(o) for o in overrides],
+        error=error or decision_error,
+        trace_id=request.trace_id,
+        result_file=str(paths.result_file),
+        ci_result_file=str(paths.ci.result_file),
+    )
+    atomic_write(paths.result_file, dumps(result.to_json()) + "\n")
+    atomic_write(paths.summary_file, summary)
+    append_step_summary(summary)
+    return OrchestrationOutcome(
+        result=result,
+        exit_code=exit_code,
+        error=error,
+        ci=ci,
+        plan=plan,
+        summary=summary,
+        warnings=list(plan.warnings) if plan else [],
+    )

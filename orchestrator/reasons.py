@@ -1,0 +1,79 @@
+"""Every reason code the engine can emit, in one place.
+
+Codes are part of the v1 contract: operators grep for them, so they are never renamed. Drill codes
+carry the drill id as a suffix (``promotion_drill_stale_kill_switch``); their prefixes live here too.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ReasonCode(StrEnum):
+    # governance gate
+    POLICY_MODE_NOT_GUARDED_AUTO = "promotion_policy_mode_not_guarded_auto"
+    GOVERNANCE_POSTURE_NOT_ACTIVE = "promotion_governance_posture_not_active"
+    GOVERNANCE_BLOCKS_AUTONOMOUS = "promotion_governance_blocks_autonomous"
+    GOVERNANCE_AUTHORITY_MISSING = "promotion_governance_authority_missing"
+    GOVERNANCE_REVIEW_DEADLINE_MISSING = "promotion_governance_review_deadline_missing"
+    GOVERNANCE_REVIEW_EXPIRED = "promotion_governance_review_expired"
+    FLEET_STATUS_INVALID = "promotion_fleet_status_invalid"
+    # outcome_reliability gate
+    HANDOFF_TELEMETRY_MISSING = "promotion_handoff_telemetry_missing"
+    HANDOFF_TELEMETRY_INVALID = "promotion_handoff_telemetry_invalid"
+    AUTONOMOUS_SAMPLE_INSUFFICIENT = "promotion_autonomous_sample_insufficient"
+    AUTONOMOUS_ATTEMPTS_ZERO = "promotion_autonomous_attempts_zero"
+    AUTONOMOUS_AMBIGUITY_RATE_EXCEEDED = "promotion_autonomous_ambiguity_rate_exceeded"
+    AUTONOMOUS_FAILURE_RATE_EXCEEDED = "promotion_autonomous_failure_rate_exceeded"
+    # manual_backlog gate
+    MANUAL_BACKLOG_UNAVAILABLE = "promotion_manual_backlog_unavailable"
+    MANUAL_BACKLOG_EXCEEDED = "promotion_manual_backlog_exceeded"
+    # safety_suppression gate
+    AUTOPAUSE_ACTIVE = "promotion_autopause_active"
+    SUPPRESSION_PATHS_MISSING = "promotion_suppression_paths_missing"
+    # drill_recency gate
+    DRILL_STATE_MISSING = "promotion_drill_state_missing"
+    DRILL_STATE_INVALID = "promotion_drill_state_invalid"
+    # ci
+    CI_MISSING_EVIDENCE = "promotion_ci_missing_evidence"
+    # apply / orchestrate annotations (recorded, never gate reasons)
+    ROLLBACK_REVIEW_EXPIRED_OVERRIDDEN = "promotion_rollback_review_expired_overridden"
+    ROLLBACK_DECISION_FAILED_OVERRIDDEN = "promotion_rollback_decision_failed_overridden"
+    ROLLBACK_HOLD_OVERRIDDEN = "promotion_rollback_hold_overridden"
+    APPLY_TELEMETRY_TORN_LINE = "promotion_apply_telemetry_torn_line"
+    # GitHub governance refusals
+    APPROVAL_MISSING = "promotion_approval_missing"
+    APPROVAL_SELF_APPROVED = "promotion_approval_self_approved"
+    APPROVAL_NOT_TEAM_MEMBER = "promotion_approval_not_team_member"
+    APPROVAL_REF_NOT_PULL_REQUEST = "promotion_approval_ref_not_pull_request"
+    CHECKS_MISSING = "promotion_checks_missing"
+    CHECKS_PENDING = "promotion_checks_pending"
+    CHECKS_FAILED = "promotion_checks_failed"
+
+
+class DrillReason(StrEnum):
+    """Prefixes of the per-drill codes; the drill id is appended."""
+
+    MISSING = "promotion_drill_missing_"
+    NOT_PASSED = "promotion_drill_not_passed_"
+    TIMESTAMP_INVALID = "promotion_drill_timestamp_invalid_"
+    STALE = "promotion_drill_stale_"
+
+    def for_drill(self, drill_id: str) -> str:
+        return f"{self.value}{drill_id}"
+
+
+REQUIRED_GOVERNANCE_CODES: dict[str, ReasonCode] = {
+    "autonomous_governance_authority_missing": ReasonCode.GOVERNANCE_AUTHORITY_MISSING,
+    "autonomous_governance_review_deadline_missing": ReasonCode.GOVERNANCE_REVIEW_DEADLINE_MISSING,
+    "autonomous_governance_review_expired": ReasonCode.GOVERNANCE_REVIEW_EXPIRED,
+}
+
+REQUIRED_DRILLS: tuple[str, ...] = ("kill_switch", "sprite_service_outage", "ambiguous_retry_guard")
+
+REQUIRED_SUPPRESSION_PATHS: tuple[str, ...] = (
+    "policyGated",
+    "rolloutGated",
+    "governanceGated",
+    "transportGated",
+)
