@@ -58,6 +58,8 @@ class ApplyRequest:
     loop_id: str | None = None
     horizon_ref: str | None = None
     evidence_refs: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()
+    """Why a rollback went ahead despite a failed check; recorded in the record's reasonCodes."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def plan_apply(
     if after_errors:
         raise OrchestratorError(f"mutated registry failed validation: {'; '.join(after_errors[:5])}")
 
-    reason_codes: list[str] = []
+    reason_codes: list[str] = list(request.overrides)
     if review_expired_override:
         reason_codes.append(ReasonCode.ROLLBACK_REVIEW_EXPIRED_OVERRIDDEN)
     if apply_log.bad_lines:

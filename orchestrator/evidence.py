@@ -223,7 +223,7 @@ class _HandoffScanner:
             self._take_slowly(records, first_line)
             return
         executes = [i for i, category in enumerate(categories) if category == _EXECUTE]
-        executions = list(map(dict.get, [records[i] for i in executes], repeat("execution")))
+        executions: list[Any] = list(map(dict.get, [records[i] for i in executes], repeat("execution")))
         if list(map(type, executions)).count(dict) != len(executions):
             self._take_slowly(records, first_line)
             return

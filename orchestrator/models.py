@@ -21,7 +21,7 @@ OrchestrationStatus = Literal["preview", "applied", "rolled_back", "held", "refu
 
 
 class Contract(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True)
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
@@ -189,7 +189,9 @@ class ApplyFiles(Contract):
 class ApplyRecord(Contract):
     """One governed mutation of the rollout; the apply state and each apply telemetry line."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="allow")
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="allow", defer_build=True
+    )
 
     schema_version: Literal["v1"] = SCHEMA_VERSION
     timestamp: str

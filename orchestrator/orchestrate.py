@@ -19,11 +19,11 @@ from orchestrator.fsio import atomic_write, dumps
 from orchestrator.models import (
     Intent,
     Mode,
-    OrchestrationStatus,
     OrchestrationApply,
     OrchestrationFiles,
     OrchestrationResult,
     OrchestrationRollout,
+    OrchestrationStatus,
     OrchestrationSummary,
     RolloutPoint,
     Thresholds,
@@ -186,6 +186,7 @@ def orchestrate(
             loop_id=request.loop_id,
             horizon_ref=request.horizon_ref,
             evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, str(paths.apply.promotion_state_file))),
+            overrides=tuple(str(code) for code in overrides),
         )
         try:
             if apply_hook is not None:

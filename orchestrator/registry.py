@@ -9,6 +9,7 @@ dicts so that ``schema/fleet-registry.v1.schema.json`` is generated from the sam
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -135,11 +136,14 @@ class FleetRegistry(TypedDict):
     policy: NotRequired[Policy]
 
 
-REGISTRY_ADAPTER: TypeAdapter[FleetRegistry] = TypeAdapter(FleetRegistry)
+@cache
+def registry_adapter() -> TypeAdapter[FleetRegistry]:
+    """Built on first use: a dry run never validates a registry, so it never pays for this."""
+    return TypeAdapter(FleetRegistry)
 
 
 def registry_json_schema() -> dict[str, Any]:
-    schema = REGISTRY_ADAPTER.json_schema()
+    schema = registry_adapter().json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Ops Manager Fleet Registry (v1)"
     return schema
@@ -155,7 +159,7 @@ def _get(doc: Any, *path: str) -> Any:
 
 def _schema_errors(doc: Any) -> list[str]:
     try:
-        REGISTRY_ADAPTER.validate_python(doc)
+        registry_adapter().validate_python(doc)
     except ValidationError as exc:
         errors = []
         for item in exc.errors():

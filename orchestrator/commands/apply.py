@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
+from dataclasses import replace
 
 from orchestrator.apply import (
     ApplyPaths,
@@ -18,6 +20,7 @@ from orchestrator.decision import new_trace_id
 from orchestrator.errors import OrchestratorError
 from orchestrator.models import Intent
 from orchestrator.paths import resolve_repo
+from orchestrator.reasons import ReasonCode
 from orchestrator.timeutil import utc_now
 
 
@@ -96,7 +99,14 @@ def run(args: argparse.Namespace) -> int:
         evidence_refs=tuple(merged_evidence_refs(args.evidence_ref, str(paths.promotion_state_file))),
     )
     validate_request_fields(request)
-    decision = read_decision(paths.promotion_state_file)
+    try:
+        decision = read_decision(paths.promotion_state_file)
+    except OrchestratorError as exc:
+        if intent != "rollback":
+            raise
+        sys.stderr.write(f"warning: rolling back without a readable decision: {exc.message}\n")
+        decision = "unknown"
+        request = replace(request, overrides=(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN,))
     plan = apply_locally(paths, request, decision=decision, now=utc_now())
     emit(plan.record.to_json(), args.pretty)
     return 0
