@@ -312,7 +312,8 @@ def read_decision(promotion_state_file: Path) -> str:
         state = orjson.loads(read_bytes(promotion_state_file, "promotion state file"))
     except orjson.JSONDecodeError as exc:
         raise OrchestratorError(f"invalid promotion state JSON: {promotion_state_file}") from exc
-    decision = state.get("summary", {}).get("decision") if isinstance(state, dict) else None
+    summary = state.get("summary") if isinstance(state, dict) else None
+    decision = summary.get("decision") if isinstance(summary, dict) else None
     if not isinstance(decision, str) or not decision:
         raise OrchestratorError("promotion state missing summary.decision")
     return decision

@@ -110,7 +110,10 @@ def set_values(text: str, updates: list[tuple[tuple[str, ...], Any]]) -> str:
 
 
 def _set_value(text: str, path: tuple[str, ...], value: Any) -> str:
-    root = _parse(text, 0)
+    try:
+        root = _parse(text, 0)
+    except (IndexError, json.JSONDecodeError) as exc:
+        raise JsonEditError("the document is not valid JSON") from exc
     unit = _indent_unit(text)
     node = root
     for depth, key in enumerate(path):

@@ -255,4 +255,6 @@ class OrchestrationResult(Contract):
     overrides: list[str] = []
     decision_error: str | None = None
     error: str | None = None
+    refusal_reason_code: str | None = None
+    github: dict[str, Any] | None = None
     files: OrchestrationFiles

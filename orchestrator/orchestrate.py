@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from orchestrator.apply import ApplyPaths, ApplyPlan, ApplyRequest, apply_locally, merged_evidence_refs
 from orchestrator.ci import CiOutcome, CiPaths, run_ci
@@ -36,6 +36,14 @@ from orchestrator.timeutil import format_ts
 
 MODES: tuple[Mode, ...] = ("dry_run", "apply", "rollback")
 APPLY_INTENTS = ("expand", "resume")
+
+
+class ApplyHook(Protocol):
+    """Replaces the local apply (the GitHub adapter commits through the API instead)."""
+
+    def __call__(self, request: ApplyRequest, decision: str) -> ApplyPlan: ...
+
+    def report(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -131,12 +139,12 @@ def orchestrate(
     paths: OrchestratePaths,
     *,
     now: datetime,
-    apply_hook: Any = None,
+    apply_hook: ApplyHook | None = None,
 ) -> OrchestrationOutcome:
     """Run the whole orchestration and write its result and summary; never raises for a refusal.
 
     ``apply_hook`` (optional) replaces the local apply, e.g. by a commit through the GitHub API;
-    it receives the ``ApplyRequest`` and the decision and returns an ``ApplyPlan``.
+    its ``report()`` is merged into the result.
     """
     validate_request(request)
     overrides: list[str] = []
@@ -231,6 +239,7 @@ def orchestrate(
         overrides=[str(o) for o in overrides],
         decision_error=decision_error,
         error=error,
+        **(apply_hook.report() if apply_hook is not None else {}),
         files=OrchestrationFiles(
             result_file=str(paths.result_file),
             summary_file=str(paths.summary_file),

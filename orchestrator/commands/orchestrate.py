@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from orchestrator.ci import CiPaths
 from orchestrator.commands.apply import add_governance, add_seam, parse_step
@@ -30,6 +31,9 @@ from orchestrator.orchestrate import (
 )
 from orchestrator.paths import resolve_repo
 from orchestrator.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from orchestrator.github.apply_hook import GitHubOptions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +62,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_seam(parser)
     add_governance(parser)
+    github = parser.add_argument_group("GitHub (token from $GITHUB_TOKEN; see docs/github.md)")
+    github.add_argument(
+        "--persist",
+        default="none",
+        help="Make the apply durable: none (edit files only), commit (one commit on the branch), "
+        "pull-request (a commit on a new branch and a pull request). Default: none",
+    )
+    github.add_argument(
+        "--require-approval",
+        action="store_true",
+        help="The --approval-ref pull request must be approved by another user.",
+    )
+    github.add_argument("--approval-team", help="With --require-approval: the approver must be in this team (slug).")
+    github.add_argument("--environment", help="Deployment environment. Default: promotion/<fleetId>")
+    github.add_argument(
+        "--require-checks", default="", help="Check runs (comma or newline separated) that must have succeeded first."
+    )
+    github.add_argument("--target-branch", help="Branch to commit to. Default: the branch the workflow ran on.")
     add_output(parser)
+
+
+def github_options(args: argparse.Namespace) -> GitHubOptions | None:
+    """The GitHub settings, or None when nothing asks for GitHub (no network, no token needed)."""
+    from orchestrator.github.apply_hook import GitHubOptions
+    from orchestrator.github.governance import parse_persist
+
+    options = GitHubOptions(
+        persist=parse_persist(args.persist),
+        require_approval=args.require_approval,
+        approval_team=args.approval_team or None,
+        environment=args.environment or None,
+        require_checks=args.require_checks or "",
+        target_branch=args.target_branch or None,
+    )
+    return options if options.active else None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,7 +134,14 @@ def run(args: argparse.Namespace) -> int:
         decision_paths, result_file=args.promotion_ci_result_file, summary_file=args.promotion_ci_summary_file
     )
     paths = OrchestratePaths.resolve(ci_paths, result_file=args.result_file, summary_file=args.summary_file)
-    outcome = orchestrate(request, paths, now=utc_now())
+    now = utc_now()
+    hook = None
+    options = github_options(args) if args.persist != "none" or args.require_approval or args.require_checks else None
+    if options is not None and request.mode != "dry_run":
+        from orchestrator.github.apply_hook import GitHubApplyHook
+
+        hook = GitHubApplyHook(options, paths.apply, repo=repo, now=now, decision_summary_file=paths.ci.summary_file)
+    outcome = orchestrate(request, paths, now=now, apply_hook=hook)
     emit(outcome.result.to_json(), args.pretty)
     if outcome.error:
         sys.stderr.write(f"error: {outcome.error}\n")
