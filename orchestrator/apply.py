@@ -19,7 +19,7 @@ import orjson
 from pydantic import ValidationError
 
 from orchestrator.errors import OrchestratorError
-from orchestrator.fsio import append_line, atomic_write, dumps, exclusive_lock, read_bytes
+from orchestrator.fsio import append_line, atomic_write, dumps, exclusive_lock, fsync_dir, read_bytes
 from orchestrator.models import (
     ApplyFiles,
     ApplyRecord,
@@ -325,9 +325,67 @@ def read_text_if_exists(path: Path, what: str) -> str:
     return read_bytes(path, what).decode("utf-8", errors="replace")
 
 
+def journal_path(registry_file: Path) -> Path:
+    return registry_file.with_name(f".{registry_file.name}.promotion-journal")
+
+
+def _write_journal(paths: ApplyPaths, plan: ApplyPlan) -> Path:
+    journal = journal_path(paths.registry_file)
+    entry = {
+        "registryFile": str(paths.registry_file),
+        "registryText": plan.registry_text,
+        "applyTelemetryFile": str(paths.apply_telemetry_file),
+        "telemetryLine": plan.telemetry_line,
+        "applyStateFile": str(paths.apply_state_file),
+        "applyStateText": plan.apply_state_text,
+    }
+    atomic_write(journal, dumps(entry) + "\n")
+    return journal
+
+
+def _roll_forward(journal: Path) -> bool:
+    """Finish an apply that was interrupted after its journal was written.
+
+    The journal is written atomically before any of the three files, so it is either absent or
+    whole; finishing it is idempotent (each write is skipped when already done).
+    """
+    try:
+        entry = orjson.loads(journal.read_bytes())
+        registry_file = Path(entry["registryFile"])
+        telemetry_file = Path(entry["applyTelemetryFile"])
+        state_file = Path(entry["applyStateFile"])
+        registry_text, line, state_text = entry["registryText"], entry["telemetryLine"], entry["applyStateText"]
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        raise OrchestratorError(f"cannot recover the interrupted apply recorded in {journal}: {exc}") from exc
+    if read_text_if_exists(registry_file, "fleet registry file") != registry_text:
+        atomic_write(registry_file, registry_text)
+    if line is not None and line not in read_text_if_exists(telemetry_file, "apply telemetry file").split("\n"):
+        append_line(telemetry_file, line)
+    atomic_write(state_file, state_text)
+    journal.unlink()
+    fsync_dir(journal.parent)
+    return True
+
+
+def recover_interrupted_apply(paths: ApplyPaths) -> bool:
+    """Called with the registry lock held; True when an interrupted apply was completed."""
+    journal = journal_path(paths.registry_file)
+    if not journal.exists():
+        return False
+    sys.stderr.write(f"warning: completing an apply that was interrupted (journal {journal})\n")
+    return _roll_forward(journal)
+
+
 def apply_locally(paths: ApplyPaths, request: ApplyRequest, *, decision: str, now: datetime) -> ApplyPlan:
-    """Plan and persist one apply while holding the registry lock."""
+    """Plan and persist one apply while holding the registry lock.
+
+    The three writes (registry, audit line, apply state) are made durable as one unit through a
+    journal: it is written first, and an apply interrupted after that point is completed by the
+    next apply before it plans, so a retry with the same idempotency key replays instead of
+    applying twice.
+    """
     with exclusive_lock(paths.registry_file, "fleet registry file"):
+        recover_interrupted_apply(paths)
         registry_bytes = read_bytes(paths.registry_file, "fleet registry file")
         try:
             registry_text = registry_bytes.decode("utf-8")
@@ -345,9 +403,8 @@ def apply_locally(paths: ApplyPaths, request: ApplyRequest, *, decision: str, no
         )
         for warning in plan.warnings:
             sys.stderr.write(f"warning: {warning}\n")
-        if plan.registry_text != registry_text:
-            atomic_write(paths.registry_file, plan.registry_text)
-        if plan.telemetry_line is not None:
-            append_line(paths.apply_telemetry_file, plan.telemetry_line)
-        atomic_write(paths.apply_state_file, plan.apply_state_text)
+        if plan.telemetry_line is None:
+            atomic_write(paths.apply_state_file, plan.apply_state_text)
+            return plan
+        _roll_forward(_write_journal(paths, plan))
     return plan

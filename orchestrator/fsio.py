@@ -2,8 +2,7 @@
 
 Writes go to a temporary file in the same folder, are fsynced and renamed over the target, so a
 reader sees the old or the new content and never a mix. Appends write one whole line with a single
-``write`` on an ``O_APPEND`` descriptor and fsync it. Locks are ``flock`` on the target itself;
-because a rename swaps the inode, a lock holder re-checks that it locked the file now at the path.
+``write`` on an ``O_APPEND`` descriptor and fsync it. Locks are ``flock`` on the folder that holds the files.
 """
 
 from __future__ import annotations
@@ -105,33 +104,19 @@ def append_line(path: Path, line: str) -> None:
 
 @contextlib.contextmanager
 def exclusive_lock(path: Path, what: str = "file") -> Iterator[None]:
-    """Hold an exclusive lock on the existing file at ``path``.
+    """Hold an exclusive lock that guards the existing file at ``path`` and its neighbours.
 
-    After a rename replaced the file, the lock on the old inode protects nothing, so the holder
-    re-opens until the locked descriptor and the path name the same inode.
+    The lock is taken on the file's folder, not on the file: writes replace files by renaming,
+    so a lock on a file's inode would stop guarding the name the moment the file is replaced.
     """
-    while True:
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError as exc:
-            raise OrchestratorError(f"{what} not found: {path}") from exc
-        except OSError as exc:
-            raise OrchestratorError(f"{what} could not be opened: {path}: {exc.strerror}") from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                current = os.stat(path)
-            except FileNotFoundError:
-                os.close(fd)
-                continue
-            held = os.fstat(fd)
-            if (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
-                break
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
+    if not path.is_file():
+        raise OrchestratorError(f"{what} not found: {path}")
     try:
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise OrchestratorError(f"cannot lock {path.parent}: {exc.strerror}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
