@@ -45,6 +45,11 @@ VALUE_INPUTS: tuple[tuple[str, str], ...] = (
     ("approval-ref", "--approval-ref"),
     ("rationale", "--rationale"),
     ("review-by", "--review-by"),
+    ("persist", "--persist"),
+    ("approval-team", "--approval-team"),
+    ("environment", "--environment"),
+    ("require-checks", "--require-checks"),
+    ("target-branch", "--target-branch"),
 )
 """Inputs passed as ``FLAG VALUE`` when not empty (an empty input leaves the engine's default)."""
 
@@ -58,14 +63,12 @@ PATH_INPUTS: tuple[tuple[str, str], ...] = (
 SWITCH_INPUTS: tuple[tuple[str, str], ...] = (
     ("skip-on-missing-evidence", "--skip-on-missing-evidence"),
     ("fail-on-hold", "--fail-on-hold"),
+    ("require-approval", "--require-approval"),
 )
 """Boolean inputs passed as a bare flag when true."""
 
 LIST_INPUTS: tuple[tuple[str, str], ...] = (("evidence-refs", "--evidence-ref"),)
 """Multiline inputs: one repeated flag per non-blank line."""
-
-# GitHub integration inputs (persist, require-approval, approval-team, environment,
-# require-checks) join the tables above; each row is (action input, orchestrate flag).
 
 FLAG_TO_INPUT: dict[str, str] = {
     flag: name for name, flag in (*VALUE_INPUTS, *PATH_INPUTS, *SWITCH_INPUTS, *LIST_INPUTS)
@@ -193,8 +196,9 @@ def build_plan(inputs: ActionInputs, workspace: Path, env: Mapping[str, str]) ->
     ci_result_file = repo / DEFAULTS["ci_result"]
     ci_summary_file = repo / DEFAULTS["ci_summary"]
     argv = ["orchestrate", f"--repo={repo}"]
+    values = with_action_defaults(inputs.values, env)
     for name, flag in VALUE_INPUTS:
-        value = inputs.values.get(name, "")
+        value = values.get(name, "")
         if value:
             argv.append(f"{flag}={value}")
     for name, flag in PATH_INPUTS:
@@ -230,6 +234,21 @@ def build_plan(inputs: ActionInputs, workspace: Path, env: Mapping[str, str]) ->
     )
 
 
+def with_action_defaults(values: Mapping[str, str], env: Mapping[str, str]) -> dict[str, str]:
+    """Defaults that differ from the command line's: a mutation is committed, by the run's actor.
+
+    A container's checkout is discarded with the job, so apply and rollback persist as a commit
+    unless ``persist`` says otherwise; ``by`` falls back to ``GITHUB_ACTOR``.
+    """
+    resolved = dict(values)
+    mutating = resolved.get("mode", "") in ("apply", "rollback")
+    if mutating and not resolved.get("persist"):
+        resolved["persist"] = "commit"
+    if mutating and not resolved.get("by") and env.get("GITHUB_ACTOR"):
+        resolved["by"] = env["GITHUB_ACTOR"]
+    return resolved
+
+
 def engine_error(stderr: str, exit_code: int) -> str:
     """The engine's one-line reason, with its flag names rewritten as the action's input names."""
     lines = [line for line in stderr.splitlines() if line.startswith("error: ")]
@@ -260,6 +279,7 @@ def _canary(result: Mapping[str, Any], side: str) -> str:
 def outputs_from_result(result: Mapping[str, Any], plan: Plan) -> dict[str, str]:
     """The step outputs, as strings, from the orchestration result JSON."""
     summary = result.get("summary") or {}
+    github = result.get("github") or {}
     decision = _text(result.get("decision"))
     return {
         "decision": decision,
@@ -272,6 +292,8 @@ def outputs_from_result(result: Mapping[str, Any], plan: Plan) -> dict[str, str]
         "canary-percent-after": _canary(result, "after"),
         "result-file": os.path.relpath(plan.result_file, plan.workspace),
         "summary-file": os.path.relpath(plan.summary_file, plan.workspace),
+        "commit-sha": _text(github.get("commitSha")),
+        "pull-request-url": _text(github.get("pullRequestUrl")),
     }
 
 
@@ -368,6 +390,7 @@ def run(env: Mapping[str, str]) -> int:
     inputs = read_inputs()
     if inputs.github_token:
         core.set_secret(inputs.github_token)
+        os.environ["GITHUB_TOKEN"] = inputs.github_token
     workspace = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
     plan = build_plan(inputs, workspace, env)
     before = _fingerprint(plan.result_file)

@@ -26,6 +26,7 @@ from action_fixtures import (
     registry_rollout,
 )
 from fakes.artifact_service import CREATE, FakeArtifactService
+from fakes.github_server import FakeGitHub
 
 pytestmark = pytest.mark.docker
 
@@ -225,3 +226,31 @@ def test_hostile_inputs_and_paths_outside_the_workspace(
     escaped = action_runner.run(workspace, {"mode": "dry_run", "drill-state-file": "../../etc/passwd"})
     assert escaped.exit_code == 1, escaped.describe()
     assert escaped.errors == ["input 'drill-state-file' leaves the workspace: ../../etc/passwd"]
+
+
+def test_apply_with_persist_commit_lands_one_commit_through_the_api(
+    action_runner: ActionRunner, workspace: Path, service: FakeArtifactService
+) -> None:
+    """The default for apply: one commit through GITHUB_API_URL, mirrored into the workspace."""
+    tracked = [p for p in (workspace / FLEET_DIR).rglob("*") if p.is_file()]
+    with FakeGitHub(token=FAKE_GITHUB_TOKEN, repository="supergent/fleet-config") as gh:
+        gh.seed_files({p.relative_to(workspace).as_posix(): p.read_text() for p in tracked}, message="fleet state")
+        commits = len(gh.commits())
+        inputs = {**GOVERNANCE, "mode": "apply", "expand-step": "5", "persist": "commit", "by": ""}
+        env = {**service.env(), "GITHUB_API_URL": gh.api_url, "PROMOTION_ROLLOUT_GITHUB_THROTTLE": "0"}
+        run = action_runner.run(workspace, inputs, env)
+        assert run.exit_code == 0, run.describe()
+        assert len(gh.commits()) == commits + 1
+        assert run.outputs["commit-sha"] == gh.head()
+        committed = json.loads(gh.read_file(str(REGISTRY)) or "{}")
+        message = gh.commits()[0].message
+        deployment = gh.repo().deployments()[-1]
+        states = [s["state"] for s in gh.repo().deployment_statuses(int(str(deployment["id"])))]
+    assert committed["policy"]["autonomous"]["rollout"]["canaryPercent"] == 15
+    assert registry_rollout(workspace)["canaryPercent"] == 15
+    assert "release-bot" in message
+    assert run.outputs["trace-id"] in message
+    assert states == ["in_progress", "success"]
+    assert FAKE_GITHUB_TOKEN not in (workspace / RESULT).read_text()
+    assert run.stdout.count(FAKE_GITHUB_TOKEN) == 1
+    assert_no_forged_commands(run)

@@ -162,6 +162,7 @@ def test_build_plan_maps_every_input_onto_its_flag(tmp_path: Path) -> None:
         "--expand-step=10",
         "--by=alice",
         "--rationale=-- urgent",
+        "--persist=commit",
         f"--drill-state-file={root / 'fleet/drills.json'}",
         "--skip-on-missing-evidence",
         "--evidence-ref=ref-1",
@@ -171,6 +172,17 @@ def test_build_plan_maps_every_input_onto_its_flag(tmp_path: Path) -> None:
         f"--promotion-ci-result-file={fleet / 'promotion-ci-result.json'}",
         f"--promotion-ci-summary-file={fleet / 'promotion-ci-summary.md'}",
     ]
+
+
+def test_mutations_default_to_a_commit_by_the_runs_actor(tmp_path: Path) -> None:
+    plan = build_plan(inputs(values={"mode": "rollback"}), tmp_path, {"GITHUB_ACTOR": "octocat"})
+    assert "--persist=commit" in plan.argv
+    assert "--by=octocat" in plan.argv
+    dry = build_plan(inputs(values={"mode": "dry_run"}), tmp_path, {"GITHUB_ACTOR": "octocat"})
+    assert not any(arg.startswith(("--persist", "--by")) for arg in dry.argv)
+    explicit = build_plan(inputs(values={"mode": "apply", "persist": "none", "by": "alice"}), tmp_path, {})
+    assert "--persist=none" in explicit.argv
+    assert "--by=alice" in explicit.argv
 
 
 def test_empty_inputs_leave_the_engine_defaults(tmp_path: Path) -> None:
@@ -369,6 +381,7 @@ def test_apply_uploads_the_result_files_as_one_artifact(
     set_inputs(
         monkeypatch,
         mode="apply",
+        persist="none",
         artifact_name="rollout-eu",
         artifact_retention_days="3",
         **{k.replace("-", "_"): v for k, v in GOVERNANCE.items()},

@@ -46,6 +46,7 @@ FAKE_GITHUB_TOKEN = "ghs_e2eFakeToken0123456789abcdefABCDEF"
 RUN_TIMEOUT_SECONDS = 180
 
 GOVERNANCE = {
+    "persist": "none",
     "by": "release-bot",
     "approval-ref": "CHG-2041",
     "rationale": "canary healthy for a full window",
