@@ -381,7 +381,6 @@ def test_apply_uploads_the_result_files_as_one_artifact(
     set_inputs(
         monkeypatch,
         mode="apply",
-        persist="none",
         artifact_name="rollout-eu",
         artifact_retention_days="3",
         **{k.replace("-", "_"): v for k, v in GOVERNANCE.items()},
