@@ -46,6 +46,8 @@ class ReasonCode(StrEnum):
     APPROVAL_SELF_APPROVED = "promotion_approval_self_approved"
     APPROVAL_NOT_TEAM_MEMBER = "promotion_approval_not_team_member"
     APPROVAL_REF_NOT_PULL_REQUEST = "promotion_approval_ref_not_pull_request"
+    APPROVAL_DISMISSED = "promotion_approval_dismissed"
+    APPROVAL_CHANGES_REQUESTED = "promotion_approval_changes_requested"
     CHECKS_MISSING = "promotion_checks_missing"
     CHECKS_PENDING = "promotion_checks_pending"
     CHECKS_FAILED = "promotion_checks_failed"
