@@ -134,6 +134,14 @@ def _current_rollout(paths: ApplyPaths) -> OrchestrationRollout | None:
     return OrchestrationRollout(before=point, after=point)
 
 
+def _apply_refs(plan: ApplyPlan | None) -> list[str]:
+    """The apply's own files and references, merged into the orchestration's evidence refs."""
+    if plan is None:
+        return []
+    files = plan.record.files
+    return [files.promotion_state_file, files.apply_state_file, *plan.record.evidence_refs]
+
+
 def orchestrate(
     request: OrchestrateRequest,
     paths: OrchestratePaths,
@@ -213,11 +221,7 @@ def orchestrate(
     else:
         rollout = _current_rollout(paths.apply)
     evidence_refs = merged_evidence_refs(
-        request.evidence_refs,
-        str(paths.ci.result_file),
-        str(paths.ci.summary_file),
-        *([record["files"].get("promotionStateFile"), record["files"].get("applyStateFile")] if record else []),
-        *(record.get("evidenceRefs") or [] if record else []),
+        request.evidence_refs, str(paths.ci.result_file), str(paths.ci.summary_file), *_apply_refs(plan)
     )
     result = OrchestrationResult(
         timestamp=format_ts(now),

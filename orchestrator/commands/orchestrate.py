@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from orchestrator.ci import CiPaths
 from orchestrator.commands.apply import add_governance, add_seam, parse_step
@@ -20,6 +19,7 @@ from orchestrator.commands.common import (
 )
 from orchestrator.decision import DecisionPaths, new_trace_id, parse_thresholds
 from orchestrator.errors import OrchestratorError
+from orchestrator.github.options import GitHubOptions, parse_persist
 from orchestrator.orchestrate import (
     APPLY_INTENTS,
     MODES,
@@ -31,9 +31,6 @@ from orchestrator.orchestrate import (
 )
 from orchestrator.paths import resolve_repo
 from orchestrator.timeutil import utc_now
-
-if TYPE_CHECKING:
-    from orchestrator.github.apply_hook import GitHubOptions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,9 +82,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def github_options(args: argparse.Namespace) -> GitHubOptions | None:
     """The GitHub settings, or None when nothing asks for GitHub (no network, no token needed)."""
-    from orchestrator.github.apply_hook import GitHubOptions
-    from orchestrator.github.governance import parse_persist
-
     options = GitHubOptions(
         persist=parse_persist(args.persist),
         require_approval=args.require_approval,
@@ -136,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     paths = OrchestratePaths.resolve(ci_paths, result_file=args.result_file, summary_file=args.summary_file)
     now = utc_now()
     hook = None
-    options = github_options(args) if args.persist != "none" or args.require_approval or args.require_checks else None
+    options = github_options(args)
     if options is not None and request.mode != "dry_run":
         from orchestrator.github.apply_hook import GitHubApplyHook
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,23 +23,9 @@ from orchestrator.github import governance
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.deployments import deployment_payload
 from orchestrator.github.errors import GovernanceRefused
+from orchestrator.github.options import GitHubOptions
 from orchestrator.github.persist import Mutation, commit_message
 from orchestrator.summary import Safe, render
-
-
-@dataclass(frozen=True)
-class GitHubOptions:
-    persist: governance.PersistSetting = "none"
-    require_approval: bool = False
-    approval_team: str | None = None
-    environment: str | None = None
-    require_checks: str = ""
-    target_branch: str | None = None
-    token: str | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.persist != "none" or self.require_approval or bool(self.require_checks.strip())
 
 
 def find_workspace(repo: Path, env: Mapping[str, str]) -> Path:

@@ -11,7 +11,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from github import Github
 from github.Repository import Repository
@@ -21,10 +20,10 @@ from orchestrator.github import approvals, checks, deployments, gitdata
 from orchestrator.github.client import Sleep, connect, github_call
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.errors import GitHubError
+from orchestrator.github.options import PERSIST_MODES, PersistSetting, parse_persist
 from orchestrator.github.persist import Build, Mutation, PersistMode, PullRequestBody, persist_mutation
 
-PersistSetting = Literal["none", "commit", "pull-request"]
-PERSIST_MODES: tuple[PersistSetting, ...] = ("none", "commit", "pull-request")
+__all__ = ["PERSIST_MODES", "PersistSetting", "parse_persist"]
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,6 @@ class GovernanceOutputs:
                 else None
             ),
         }
-
-
-def parse_persist(value: str) -> PersistSetting:
-    for mode in PERSIST_MODES:
-        if value.strip().lower() == mode:
-            return mode
-    raise OrchestratorError(f"persist must be one of none, commit, pull-request, got {value!r}")
 
 
 def workspace_path(path: Path, workspace: Path) -> str:
