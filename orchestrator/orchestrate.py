@@ -167,10 +167,9 @@ def orchestrate(
             skip_on_missing_evidence=request.skip_on_missing_evidence,
         )
     except OrchestratorError as exc:
-        if request.mode != "rollback":
-            raise
         decision_error = exc.message
-        overrides.append(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN)
+        if request.mode == "rollback":
+            overrides.append(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN)
 
     decision = ci.decision if ci else "unknown"
     ci_summary = ci.payload.get("summary", {}) if ci else {}
@@ -185,7 +184,9 @@ def orchestrate(
     intent: Intent | None = None
     if request.mode == "rollback" and held:
         overrides.append(ReasonCode.ROLLBACK_HOLD_OVERRIDDEN)
-    if held and request.mode != "rollback":
+    if decision_error is not None and request.mode != "rollback":
+        status, exit_code, error = "refused", OrchestratorError.exit_code, decision_error
+    elif held and request.mode != "rollback":
         status, exit_code = "held", HoldError.exit_code
         error = f"decision is hold; failed gates: {', '.join(failed_gates) or 'none'}"
     elif request.mode in ("apply", "rollback"):
