@@ -361,11 +361,15 @@ def _fingerprint(path: Path) -> tuple[int, int] | None:
 
 def upload(plan: Plan) -> dict[str, str]:
     """Upload the result JSON and both summaries; empty outputs when the runner gave no artifact service."""
-    from orchestrator.artifact import upload_artifact
+    from orchestrator.artifact import ArtifactServiceUnavailable, upload_artifact
 
     files = [f for f in (plan.result_file, plan.summary_file, plan.ci_summary_file) if f.is_file()]
     root = Path(os.path.commonpath([str(f.parent) for f in files]))
-    result = upload_artifact(plan.artifact_name, files, root, retention_days=plan.retention_days)
+    try:
+        result = upload_artifact(plan.artifact_name, files, root, retention_days=plan.retention_days)
+    except ArtifactServiceUnavailable as exc:
+        core.warning(f"artifact upload skipped: {exc.message}; the result files stay in the workspace")
+        return {"artifact-id": "", "artifact-url": ""}
     if result is None:
         core.notice("artifact upload skipped: the runner provided no artifact service (local run)")
         return {"artifact-id": "", "artifact-url": ""}

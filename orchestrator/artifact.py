@@ -74,6 +74,10 @@ class ArtifactUploadError(OrchestratorError):
     """The artifact could not be uploaded; the message is one line and never holds a secret."""
 
 
+class ArtifactServiceUnavailable(ArtifactUploadError):
+    """This server has no v4 artifact service (GitHub Enterprise Server): skip, do not fail the run."""
+
+
 @dataclass(frozen=True)
 class UploadResult:
     """What the service recorded for the finalized artifact."""
@@ -171,7 +175,9 @@ def reject_ghes(server_url: str) -> None:
     hostname = (urlsplit(server_url).hostname or "github.com") if server_url else "github.com"
     hostname = hostname.lower()
     if hostname != "github.com" and not hostname.endswith((".ghe.com", ".localhost")):
-        raise ArtifactUploadError(f"artifact upload (v4) is not supported on GitHub Enterprise Server ({hostname})")
+        raise ArtifactServiceUnavailable(
+            f"artifact upload (v4) is not supported on GitHub Enterprise Server ({hostname})"
+        )
 
 
 def zip_members(files: Sequence[Path], root_directory: Path) -> list[ZipMember]:

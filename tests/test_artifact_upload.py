@@ -27,6 +27,7 @@ from werkzeug import Request, Response
 import orchestrator.artifact as artifact_module
 from orchestrator.artifact import (
     MAX_ATTEMPTS,
+    ArtifactServiceUnavailable,
     ArtifactUploadError,
     UploadResult,
     backend_ids_from_token,
@@ -335,7 +336,7 @@ def test_large_archives_are_staged_in_ordered_blocks(
 def test_ghes_is_refused(service: FakeArtifactService, workspace: tuple[Path, list[Path]]) -> None:
     root, files = workspace
     env = service.env(GITHUB_SERVER_URL="https://git.example.internal")
-    with pytest.raises(ArtifactUploadError, match="Enterprise Server"):
+    with pytest.raises(ArtifactServiceUnavailable, match="Enterprise Server"):
         upload_artifact("x", files, root, env=env, sleep=SleepRecorder())
     assert service.requests == []
 

@@ -401,3 +401,24 @@ def test_apply_uploads_the_result_files_as_one_artifact(
         result = json.loads(archive.read("promotion-orchestrate-result.json"))
     assert names == ["promotion-ci-summary.md", "promotion-orchestrate-result.json", "promotion-orchestrate-summary.md"]
     assert result["status"] == "applied"
+
+
+def test_enterprise_server_skips_the_artifact_with_a_warning(
+    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GHES has no v4 artifact service: the run still succeeds and says why nothing was uploaded."""
+    set_inputs(monkeypatch, mode="dry_run")
+    with FakeArtifactService() as service:
+        for key, value in service.env(GITHUB_SERVER_URL="https://ghe.example.internal").items():
+            monkeypatch.setenv(key, value)
+        code, stdout = run_main(capsys)
+        requests = list(service.requests)
+    assert code == 0
+    assert requests == []
+    assert (
+        "::warning::artifact upload skipped: artifact upload (v4) is not supported on GitHub Enterprise Server"
+        in stdout
+    )
+    outputs = parse_file_command_outputs(runner_env["output"].read_text())
+    assert outputs["artifact-id"] == ""
+    assert outputs["status"] == "preview"
