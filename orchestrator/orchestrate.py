@@ -142,6 +142,39 @@ def _apply_refs(plan: ApplyPlan | None) -> list[str]:
     return [files.promotion_state_file, files.apply_state_file, *plan.record.evidence_refs]
 
 
+def _decide(request: OrchestrateRequest, paths: OrchestratePaths, now: datetime) -> tuple[CiOutcome | None, str | None]:
+    """The decision phase; a failure is returned, not raised, because a rollback goes on without it."""
+    try:
+        outcome = run_ci(
+            paths.ci,
+            request.thresholds,
+            now=now,
+            trace_id=request.trace_id,
+            skip_on_missing_evidence=request.skip_on_missing_evidence,
+        )
+    except OrchestratorError as exc:
+        return None, exc.message
+    return outcome, None
+
+
+def _apply_request(request: OrchestrateRequest, paths: OrchestratePaths, overrides: list[str]) -> ApplyRequest:
+    gov = request.governance
+    return ApplyRequest(
+        intent=request.apply_intent if request.mode == "apply" else "rollback",
+        by=gov.by,
+        approval_ref=gov.approval_ref,
+        rationale=gov.rationale,
+        review_by=gov.review_by,
+        trace_id=request.trace_id,
+        expand_step=request.expand_step,
+        idempotency_key=request.idempotency_key,
+        loop_id=request.loop_id,
+        horizon_ref=request.horizon_ref,
+        evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, str(paths.apply.promotion_state_file))),
+        overrides=tuple(overrides),
+    )
+
+
 def orchestrate(
     request: OrchestrateRequest,
     paths: OrchestratePaths,
@@ -155,74 +188,46 @@ def orchestrate(
     its ``report()`` is merged into the result.
     """
     validate_request(request)
-    overrides: list[str] = []
-    decision_error: str | None = None
-    ci: CiOutcome | None = None
-    try:
-        ci = run_ci(
-            paths.ci,
-            request.thresholds,
-            now=now,
-            trace_id=request.trace_id,
-            skip_on_missing_evidence=request.skip_on_missing_evidence,
-        )
-    except OrchestratorError as exc:
-        decision_error = exc.message
-        if request.mode == "rollback":
-            overrides.append(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN)
-
+    rollback = request.mode == "rollback"
+    ci, decision_error = _decide(request, paths, now)
     decision = ci.decision if ci else "unknown"
     ci_summary = ci.payload.get("summary", {}) if ci else {}
     failed_gates = list(ci_summary.get("failedGates", []))
     reason_codes = list(ci_summary.get("reasonCodes", []))
     held = ci is not None and ci.hold and request.fail_on_hold
 
+    overrides: list[str] = []
+    if rollback and decision_error is not None:
+        overrides.append(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN)
+    if rollback and held:
+        overrides.append(ReasonCode.ROLLBACK_HOLD_OVERRIDDEN)
+
     status: OrchestrationStatus = "preview"
     error: str | None = None
     exit_code = 0
     plan: ApplyPlan | None = None
-    intent: Intent | None = None
-    if request.mode == "rollback" and held:
-        overrides.append(ReasonCode.ROLLBACK_HOLD_OVERRIDDEN)
-    if decision_error is not None and request.mode != "rollback":
+    if decision_error is not None and not rollback:
         status, exit_code, error = "refused", OrchestratorError.exit_code, decision_error
-    elif held and request.mode != "rollback":
+    elif held and not rollback:
         status, exit_code = "held", HoldError.exit_code
         error = f"decision is hold; failed gates: {', '.join(failed_gates) or 'none'}"
-    elif request.mode in ("apply", "rollback"):
-        intent = request.apply_intent if request.mode == "apply" else "rollback"
-        apply_request = ApplyRequest(
-            intent=intent,
-            by=request.governance.by,
-            approval_ref=request.governance.approval_ref,
-            rationale=request.governance.rationale,
-            review_by=request.governance.review_by,
-            trace_id=request.trace_id,
-            expand_step=request.expand_step if intent == "expand" else 25,
-            idempotency_key=request.idempotency_key,
-            loop_id=request.loop_id,
-            horizon_ref=request.horizon_ref,
-            evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, str(paths.apply.promotion_state_file))),
-            overrides=tuple(str(code) for code in overrides),
-        )
+    elif request.mode != "dry_run":
+        apply_request = _apply_request(request, paths, overrides)
         try:
             if apply_hook is not None:
                 plan = apply_hook(apply_request, decision)
             else:
                 plan = apply_locally(paths.apply, apply_request, decision=decision, now=now)
-            status = "rolled_back" if intent == "rollback" else "applied"
+            status = "rolled_back" if rollback else "applied"
         except OrchestratorError as exc:
             status, exit_code, error = "refused", exc.exit_code, exc.message
 
+    intent: Intent | None = plan.record.intent if plan else None
     record = plan.record.to_json() if plan else None
-    if plan is not None:
-        rollout: OrchestrationRollout | None = OrchestrationRollout(
-            before=plan.record.rollout.before, after=plan.record.rollout.after
-        )
-    else:
-        rollout = _current_rollout(paths.apply)
-    evidence_refs = merged_evidence_refs(
-        request.evidence_refs, str(paths.ci.result_file), str(paths.ci.summary_file), *_apply_refs(plan)
+    rollout = (
+        OrchestrationRollout(before=plan.record.rollout.before, after=plan.record.rollout.after)
+        if plan
+        else _current_rollout(paths.apply)
     )
     result = OrchestrationResult(
         timestamp=format_ts(now),
@@ -232,16 +237,15 @@ def orchestrate(
         trace_id=request.trace_id,
         loop_id=request.loop_id or (record or {}).get("loopId"),
         horizon_ref=request.horizon_ref or (record or {}).get("horizonRef"),
-        evidence_refs=evidence_refs,
+        evidence_refs=merged_evidence_refs(
+            request.evidence_refs, str(paths.ci.result_file), str(paths.ci.summary_file), *_apply_refs(plan)
+        ),
         summary=OrchestrationSummary(failed_gates=failed_gates, reason_codes=reason_codes),
         apply=OrchestrationApply(
-            executed=plan is not None,
-            intent=intent if plan is not None else None,
-            idempotency_key=request.idempotency_key,
-            record=record,
+            executed=plan is not None, intent=intent, idempotency_key=request.idempotency_key, record=record
         ),
         rollout=rollout,
-        overrides=[str(o) for o in overrides],
+        overrides=overrides,
         decision_error=decision_error,
         error=error,
         **(apply_hook.report() if apply_hook is not None else {}),
@@ -259,10 +263,10 @@ def orchestrate(
         decision=decision,
         failed_gates=failed_gates,
         reason_codes=reason_codes,
-        apply_intent=intent if plan is not None else None,
+        apply_intent=intent,
         rollout=rollout,
         record=plan.record if plan else None,
-        overrides=[str(o) for o in overrides],
+        overrides=overrides,
         error=error or decision_error,
         trace_id=request.trace_id,
         result_file=str(paths.result_file),
