@@ -37,6 +37,7 @@ from orchestrator.registry import (
     fleet_id,
     parse_registry_text,
     policy_mode,
+    read_registry_text,
     rollout_point,
     validation_errors,
 )
@@ -118,14 +119,19 @@ def validate_request_fields(request: ApplyRequest) -> None:
         raise OrchestratorError("--intent must be one of expand, resume, rollback")
     if not 1 <= request.expand_step <= 100:
         raise OrchestratorError("--expand-step must be an integer between 1 and 100")
+    require_governance(request.by, request.approval_ref, request.rationale, request.review_by)
+
+
+def require_governance(by: str, approval_ref: str, rationale: str, review_by: str, *, context: str = "") -> None:
+    """Every mutation names who, which approval, why and until when; ``context`` ends the message."""
     for flag, value in (
-        ("--by", request.by),
-        ("--approval-ref", request.approval_ref),
-        ("--rationale", request.rationale),
-        ("--review-by", request.review_by),
+        ("--by", by),
+        ("--approval-ref", approval_ref),
+        ("--rationale", rationale),
+        ("--review-by", review_by),
     ):
         if not value:
-            raise OrchestratorError(f"{flag} is required")
+            raise OrchestratorError(f"{flag} is required{context}")
 
 
 def merged_evidence_refs(custom: tuple[str, ...] | list[str], *extra: str | None) -> list[str]:
@@ -329,51 +335,73 @@ def journal_path(registry_file: Path) -> Path:
     return registry_file.with_name(f".{registry_file.name}.promotion-journal")
 
 
-def _write_journal(paths: ApplyPaths, plan: ApplyPlan) -> Path:
-    journal = journal_path(paths.registry_file)
-    entry = {
-        "registryFile": str(paths.registry_file),
-        "registryText": plan.registry_text,
-        "applyTelemetryFile": str(paths.apply_telemetry_file),
-        "telemetryLine": plan.telemetry_line,
-        "applyStateFile": str(paths.apply_state_file),
-        "applyStateText": plan.apply_state_text,
-    }
-    atomic_write(journal, dumps(entry) + "\n")
-    return journal
+@dataclass(frozen=True)
+class _JournalEntry:
+    """The whole effect of one apply, written before any of it so it can be completed after a crash."""
+
+    registry_file: Path
+    registry_text: str
+    telemetry_file: Path
+    telemetry_line: str | None
+    state_file: Path
+    state_text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "registryFile": str(self.registry_file),
+            "registryText": self.registry_text,
+            "applyTelemetryFile": str(self.telemetry_file),
+            "telemetryLine": self.telemetry_line,
+            "applyStateFile": str(self.state_file),
+            "applyStateText": self.state_text,
+        }
+
+    @classmethod
+    def read(cls, journal: Path) -> _JournalEntry:
+        try:
+            data = orjson.loads(journal.read_bytes())
+            return cls(
+                registry_file=Path(data["registryFile"]),
+                registry_text=data["registryText"],
+                telemetry_file=Path(data["applyTelemetryFile"]),
+                telemetry_line=data["telemetryLine"],
+                state_file=Path(data["applyStateFile"]),
+                state_text=data["applyStateText"],
+            )
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            raise OrchestratorError(f"cannot recover the interrupted apply recorded in {journal}: {exc}") from exc
 
 
-def _roll_forward(journal: Path) -> bool:
-    """Finish an apply that was interrupted after its journal was written.
-
-    The journal is written atomically before any of the three files, so it is either absent or
-    whole; finishing it is idempotent (each write is skipped when already done).
-    """
-    try:
-        entry = orjson.loads(journal.read_bytes())
-        registry_file = Path(entry["registryFile"])
-        telemetry_file = Path(entry["applyTelemetryFile"])
-        state_file = Path(entry["applyStateFile"])
-        registry_text, line, state_text = entry["registryText"], entry["telemetryLine"], entry["applyStateText"]
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
-        raise OrchestratorError(f"cannot recover the interrupted apply recorded in {journal}: {exc}") from exc
-    if read_text_if_exists(registry_file, "fleet registry file") != registry_text:
-        atomic_write(registry_file, registry_text)
-    if line is not None and line not in read_text_if_exists(telemetry_file, "apply telemetry file").split("\n"):
-        append_line(telemetry_file, line)
-    atomic_write(state_file, state_text)
+def _finish(journal: Path, entry: _JournalEntry, *, registry_now: str, line_recorded: bool) -> None:
+    """Make the journaled writes that are not yet on disk, then drop the journal."""
+    if registry_now != entry.registry_text:
+        atomic_write(entry.registry_file, entry.registry_text)
+    if entry.telemetry_line is not None and not line_recorded:
+        append_line(entry.telemetry_file, entry.telemetry_line)
+    atomic_write(entry.state_file, entry.state_text)
     journal.unlink()
     fsync_dir(journal.parent)
-    return True
 
 
 def recover_interrupted_apply(paths: ApplyPaths) -> bool:
-    """Called with the registry lock held; True when an interrupted apply was completed."""
+    """Called with the registry lock held; True when an interrupted apply was completed.
+
+    The journal is written atomically before any of the three files, so it is either absent or
+    whole; each of its writes is skipped when it already landed.
+    """
     journal = journal_path(paths.registry_file)
     if not journal.exists():
         return False
     sys.stderr.write(f"warning: completing an apply that was interrupted (journal {journal})\n")
-    return _roll_forward(journal)
+    entry = _JournalEntry.read(journal)
+    telemetry = read_text_if_exists(entry.telemetry_file, "apply telemetry file")
+    _finish(
+        journal,
+        entry,
+        registry_now=read_text_if_exists(entry.registry_file, "fleet registry file"),
+        line_recorded=entry.telemetry_line in telemetry.split("\n"),
+    )
+    return True
 
 
 def apply_locally(paths: ApplyPaths, request: ApplyRequest, *, decision: str, now: datetime) -> ApplyPlan:
@@ -386,11 +414,7 @@ def apply_locally(paths: ApplyPaths, request: ApplyRequest, *, decision: str, no
     """
     with exclusive_lock(paths.registry_file, "fleet registry file"):
         recover_interrupted_apply(paths)
-        registry_bytes = read_bytes(paths.registry_file, "fleet registry file")
-        try:
-            registry_text = registry_bytes.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise OrchestratorError(f"invalid fleet registry JSON: {paths.registry_file}") from exc
+        registry_text = read_registry_text(paths.registry_file)
         log = parse_apply_log(read_text_if_exists(paths.apply_telemetry_file, "apply telemetry file"))
         plan = plan_apply(
             registry_text=registry_text,
@@ -406,5 +430,15 @@ def apply_locally(paths: ApplyPaths, request: ApplyRequest, *, decision: str, no
         if plan.telemetry_line is None:
             atomic_write(paths.apply_state_file, plan.apply_state_text)
             return plan
-        _roll_forward(_write_journal(paths, plan))
+        entry = _JournalEntry(
+            registry_file=paths.registry_file,
+            registry_text=plan.registry_text,
+            telemetry_file=paths.apply_telemetry_file,
+            telemetry_line=plan.telemetry_line,
+            state_file=paths.apply_state_file,
+            state_text=plan.apply_state_text,
+        )
+        journal = journal_path(paths.registry_file)
+        atomic_write(journal, dumps(entry.to_json()) + "\n")
+        _finish(journal, entry, registry_now=registry_text, line_recorded=False)
     return plan

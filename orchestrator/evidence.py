@@ -35,16 +35,12 @@ def _is_count(value: object) -> bool:
 
 
 def _describe(value: object) -> str:
-    text = orjson.dumps(value).decode() if _jsonable(value) else type(value).__name__
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _jsonable(value: object) -> bool:
+    """A short rendering of a rejected value for an error message."""
     try:
-        orjson.dumps(value)
+        text = orjson.dumps(value).decode()
     except TypeError:
-        return False
-    return True
+        text = type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass

@@ -12,7 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from orchestrator.apply import ApplyPaths, ApplyPlan, ApplyRequest, apply_locally, merged_evidence_refs
+from orchestrator.apply import (
+    ApplyPaths,
+    ApplyPlan,
+    ApplyRequest,
+    apply_locally,
+    merged_evidence_refs,
+    require_governance,
+)
 from orchestrator.ci import CiOutcome, CiPaths, run_ci
 from orchestrator.errors import HoldError, OrchestratorError
 from orchestrator.fsio import atomic_write, dumps
@@ -114,14 +121,7 @@ def validate_request(request: OrchestrateRequest) -> None:
         raise OrchestratorError("--expand-step must be an integer between 1 and 100")
     if request.mode != "dry_run":
         gov = request.governance
-        for flag, value in (
-            ("--by", gov.by),
-            ("--approval-ref", gov.approval_ref),
-            ("--rationale", gov.rationale),
-            ("--review-by", gov.review_by),
-        ):
-            if not value:
-                raise OrchestratorError(f"{flag} is required for mode {request.mode}")
+        require_governance(gov.by, gov.approval_ref, gov.rationale, gov.review_by, context=f" for mode {request.mode}")
 
 
 def _current_rollout(paths: ApplyPaths) -> OrchestrationRollout | None:

@@ -20,10 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     repo = resolve_repo(args.repo)
     path = artifact_path(repo, "registry", args.registry_file)
-    if not path.exists():
-        from orchestrator.errors import OrchestratorError
-
-        raise OrchestratorError(f"fleet registry file not found: {path}")
     doc = load_registry(path, utc_now())
     emit(normalized(doc, str(path), args.loop), args.pretty)
     return 0
