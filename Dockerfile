@@ -12,7 +12,6 @@ RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/pip uninstall --yes --quiet setuptools pip \
  && rm /tmp/runtime.txt
 COPY orchestrator /opt/action/orchestrator
-COPY templates /opt/action/templates
 COPY entrypoint.py /opt/action/entrypoint.py
 RUN /opt/venv/bin/python -m compileall -q /opt/action
 

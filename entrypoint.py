@@ -24,8 +24,8 @@ from typing import Any
 from actions_toolkit import core
 from actions_toolkit.command import issue
 
-from orchestrator.errors import OrchestratorError
-from orchestrator.paths import DEFAULTS
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.store.layout import DEFAULTS
 
 VALUE_INPUTS: tuple[tuple[str, str], ...] = (
     ("mode", "--mode"),
@@ -177,7 +177,7 @@ def default_artifact_name(env: Mapping[str, str], repo_relative: str) -> str:
 
 def check_artifact_name(name: str) -> None:
     """Refuse a bad name before anything runs, not after an apply has already changed the fleet."""
-    from orchestrator.artifact import validate_artifact_name
+    from orchestrator.action.artifact import validate_artifact_name
 
     try:
         validate_artifact_name(name)
@@ -361,7 +361,7 @@ def _fingerprint(path: Path) -> tuple[int, int] | None:
 
 def upload(plan: Plan) -> dict[str, str]:
     """Upload the result JSON and both summaries; empty outputs when the runner gave no artifact service."""
-    from orchestrator.artifact import ArtifactServiceUnavailable, upload_artifact
+    from orchestrator.action.artifact import ArtifactServiceUnavailable, upload_artifact
 
     files = [f for f in (plan.result_file, plan.summary_file, plan.ci_summary_file) if f.is_file()]
     root = Path(os.path.commonpath([str(f.parent) for f in files]))

@@ -36,7 +36,7 @@ from fakes.artifact_service import (
     mint_runtime_token,
 )
 
-from orchestrator.artifact import upload_artifact
+from orchestrator.action.artifact import upload_artifact
 
 NODE_DIR = Path(__file__).parent / "node"
 ARTIFACT_NAME = "promotion-rollout-results"

@@ -24,8 +24,8 @@ from fakes.artifact_service import (
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-import orchestrator.artifact as artifact_module
-from orchestrator.artifact import (
+import orchestrator.action.artifact as artifact_module
+from orchestrator.action.artifact import (
     MAX_ATTEMPTS,
     ArtifactServiceUnavailable,
     ArtifactUploadError,
@@ -38,7 +38,7 @@ from orchestrator.artifact import (
     upload_artifact,
     validate_artifact_name,
 )
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
 
 
 class SleepRecorder:

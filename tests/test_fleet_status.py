@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestrator.errors import OrchestratorError
-from orchestrator.fleet_state_io import load_fleet_state, read_last_line
-from orchestrator.fleet_status import (
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.fleet_status import (
     FleetFiles,
     FleetState,
     derive_fleet_status,
     evaluate_governance,
     fleet_status_json,
 )
+from orchestrator.store.fleet_state import load_fleet_state, read_last_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fleets"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fleet"

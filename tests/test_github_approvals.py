@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from fakes.github_server import FakeGitHub
 
-from orchestrator.github import approvals, reasons
+from orchestrator.core.reasons import ReasonCode
+from orchestrator.github import approvals
 from orchestrator.github import governance as gov
 from orchestrator.github.approvals import PullRef, Review, evaluate, parse_pull_ref, parse_team
 from orchestrator.github.context import GitHubContext
@@ -60,7 +61,7 @@ def test_parse_pull_ref(text: str, expected: PullRef | None) -> None:
 def test_a_pull_request_url_on_another_host_is_refused() -> None:
     with pytest.raises(GovernanceRefused) as caught:
         parse_pull_ref("https://github.com/acme/fleet/pull/9", default_repository="acme/fleet", server_url=SERVER)
-    assert caught.value.reason_code == reasons.APPROVAL_REF_NOT_PULL_REQUEST
+    assert caught.value.reason_code == ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST
     assert "github.com" in caught.value.message
 
 
@@ -109,7 +110,7 @@ def test_self_approval_is_refused(gh: FakeGitHub) -> None:
 
     error = refused(gh, f"#{number}", by="alice")
 
-    assert error.reason_code == reasons.APPROVAL_SELF_APPROVED
+    assert error.reason_code == ReasonCode.APPROVAL_SELF_APPROVED
     assert "alice" in error.message
 
 
@@ -120,7 +121,7 @@ def test_dismissed_approval_is_refused(gh: FakeGitHub) -> None:
 
     error = refused(gh, f"#{number}")
 
-    assert error.reason_code == reasons.APPROVAL_DISMISSED
+    assert error.reason_code == ReasonCode.APPROVAL_DISMISSED
     assert "bob was dismissed" in error.message
 
 
@@ -131,7 +132,7 @@ def test_changes_requested_after_approval_by_the_same_reviewer_is_refused(gh: Fa
 
     error = refused(gh, f"#{number}")
 
-    assert error.reason_code == reasons.APPROVAL_CHANGES_REQUESTED
+    assert error.reason_code == ReasonCode.APPROVAL_CHANGES_REQUESTED
     assert "changes requested by bob" in error.message
 
 
@@ -146,18 +147,18 @@ def test_approval_after_changes_requested_counts(gh: FakeGitHub) -> None:
 def test_no_reviews_is_refused(gh: FakeGitHub) -> None:
     number = gh.repo().add_pull(author="alice")
     gh.repo().add_review(number, "bob", "COMMENTED")
-    assert refused(gh, f"#{number}").reason_code == reasons.APPROVAL_MISSING
+    assert refused(gh, f"#{number}").reason_code == ReasonCode.APPROVAL_MISSING
 
 
 def test_a_reference_that_is_not_a_pull_request_is_refused(gh: FakeGitHub) -> None:
     error = refused(gh, "CHG-1234")
-    assert error.reason_code == reasons.APPROVAL_REF_NOT_PULL_REQUEST
+    assert error.reason_code == ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST
     assert "CHG-1234" in error.message
 
 
 def test_a_missing_pull_request_is_refused(gh: FakeGitHub) -> None:
     error = refused(gh, "#999")
-    assert error.reason_code == reasons.APPROVAL_REF_NOT_PULL_REQUEST
+    assert error.reason_code == ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST
     assert "acme/fleet#999" in error.message
 
 
@@ -178,7 +179,7 @@ def test_approval_outside_the_team_is_refused(gh: FakeGitHub) -> None:
 
     error = refused(gh, f"#{number}", team="platform/sre")
 
-    assert error.reason_code == reasons.APPROVAL_NOT_TEAM_MEMBER
+    assert error.reason_code == ReasonCode.APPROVAL_NOT_TEAM_MEMBER
     assert "bob" in error.message
     assert "platform/sre" in error.message
 
@@ -213,7 +214,7 @@ def test_by_defaults_to_the_run_actor(gh: FakeGitHub) -> None:
     gh.repo().add_review(number, "operator", "APPROVED")
     with pytest.raises(GovernanceRefused) as caught:
         gov.preflight(session(gh), require_approval=True, approval_ref=f"#{number}")
-    assert caught.value.reason_code == reasons.APPROVAL_SELF_APPROVED
+    assert caught.value.reason_code == ReasonCode.APPROVAL_SELF_APPROVED
 
 
 def test_approval_is_not_checked_unless_required(gh: FakeGitHub) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fakes.github_server import FakeGitHub
 
+from orchestrator.core.reasons import ReasonCode
 from orchestrator.github import governance as gov
-from orchestrator.github import reasons
 from orchestrator.github.checks import CheckRunInfo, classify, parse_check_names
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.errors import GitHubPermissionError, GovernanceRefused
@@ -70,7 +70,7 @@ def test_missing_pending_and_failed_are_all_listed(gh: FakeGitHub) -> None:
         preflight(gh, "lint\nunit\ndocs\ne2e\nsecurity", GITHUB_SHA=sha)
 
     error = caught.value
-    assert error.reason_code == reasons.CHECKS_FAILED
+    assert error.reason_code == ReasonCode.CHECKS_FAILED
     assert "failed: unit (failure), docs (skipped)" in error.message
     assert "missing: security" in error.message
     assert "pending: e2e" in error.message
@@ -81,9 +81,9 @@ def test_missing_pending_and_failed_are_all_listed(gh: FakeGitHub) -> None:
 @pytest.mark.parametrize(
     ("setup", "code"),
     [
-        ({"status": "queued"}, reasons.CHECKS_PENDING),
-        (None, reasons.CHECKS_MISSING),
-        ({"conclusion": "cancelled"}, reasons.CHECKS_FAILED),
+        ({"status": "queued"}, ReasonCode.CHECKS_PENDING),
+        (None, ReasonCode.CHECKS_MISSING),
+        ({"conclusion": "cancelled"}, ReasonCode.CHECKS_FAILED),
     ],
 )
 def test_reason_code_names_the_most_serious_problem(gh: FakeGitHub, setup: dict[str, str] | None, code: str) -> None:

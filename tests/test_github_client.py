@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 import pytest
 from fakes.github_server import FLEET_PATHS, REGISTRY_PATH, FakeGitHub, canary_texts, fleet_registry
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
 from orchestrator.github import governance
 from orchestrator.github.client import connect, validate_api_url
 from orchestrator.github.context import GitHubContext

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fakes.github_server import FLEET_PATHS, REGISTRY_PATH, FakeGitHub, canary_texts, fleet_registry
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.reasons import ReasonCode
 from orchestrator.github import governance as gov
-from orchestrator.github import reasons
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.deployments import default_environment, deployment_payload
 from orchestrator.github.errors import GitHubError, GitHubPermissionError, GovernanceRefused
@@ -143,8 +143,8 @@ def test_a_refused_preflight_changes_nothing(gh: FakeGitHub) -> None:
     with pytest.raises(GovernanceRefused) as caught:
         gov.preflight(s, require_approval=True, approval_ref=f"#{number}", require_checks="unit")
 
-    assert caught.value.reason_code == reasons.APPROVAL_SELF_APPROVED
-    assert caught.value.message.endswith(f"({reasons.APPROVAL_SELF_APPROVED})")
+    assert caught.value.reason_code == ReasonCode.APPROVAL_SELF_APPROVED
+    assert caught.value.message.endswith(f"({ReasonCode.APPROVAL_SELF_APPROVED})")
     assert gh.head() == head
     assert [r for r in gh.requests if r.method != "GET"] == []
     assert isinstance(caught.value, OrchestratorError)

@@ -17,7 +17,7 @@ from fakes.github_server import (
     fleet_registry,
 )
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
 from orchestrator.github import governance
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.errors import PersistConflictError

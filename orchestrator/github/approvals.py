@@ -17,7 +17,7 @@ from datetime import datetime
 from github import Github
 from github.GithubException import UnknownObjectException
 
-from orchestrator.github import reasons
+from orchestrator.core.reasons import ReasonCode
 from orchestrator.github.client import github_call
 from orchestrator.github.errors import GitHubError, GovernanceRefused
 
@@ -68,7 +68,7 @@ def parse_pull_ref(text: str, *, default_repository: str, server_url: str) -> Pu
         expected = urllib.parse.urlsplit(server_url).netloc.lower()
         if match.group(1).lower() != expected:
             raise GovernanceRefused(
-                reasons.APPROVAL_REF_NOT_PULL_REQUEST,
+                ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST,
                 f"approval-ref {value} points at {match.group(1)}, not this GitHub ({expected})",
             )
         return PullRef(f"{match.group(2)}/{match.group(3)}", int(match.group(4)))
@@ -101,26 +101,26 @@ def evaluate(
     blocking = sorted(r.reviewer for r in latest.values() if r.state == "CHANGES_REQUESTED")
     if blocking:
         raise GovernanceRefused(
-            reasons.APPROVAL_CHANGES_REQUESTED, f"{pull} has changes requested by {', '.join(blocking)}"
+            ReasonCode.APPROVAL_CHANGES_REQUESTED, f"{pull} has changes requested by {', '.join(blocking)}"
         )
     approvers = sorted(r.reviewer for k, r in latest.items() if r.state == "APPROVED" and k != actor)
     if not approvers:
         if actor in latest and latest[actor].state == "APPROVED":
             raise GovernanceRefused(
-                reasons.APPROVAL_SELF_APPROVED,
+                ReasonCode.APPROVAL_SELF_APPROVED,
                 f"{pull} is approved only by {by}, who is applying the change; another reviewer must approve",
             )
         dismissed = sorted(r.reviewer for r in latest.values() if r.state == "DISMISSED")
         if dismissed:
             raise GovernanceRefused(
-                reasons.APPROVAL_DISMISSED, f"{pull}: the approval by {', '.join(dismissed)} was dismissed"
+                ReasonCode.APPROVAL_DISMISSED, f"{pull}: the approval by {', '.join(dismissed)} was dismissed"
             )
-        raise GovernanceRefused(reasons.APPROVAL_MISSING, f"{pull} has no approving review")
+        raise GovernanceRefused(ReasonCode.APPROVAL_MISSING, f"{pull} has no approving review")
     if team is not None and is_member is not None:
         members = [login for login in approvers if is_member(login)]
         if not members:
             raise GovernanceRefused(
-                reasons.APPROVAL_NOT_TEAM_MEMBER,
+                ReasonCode.APPROVAL_NOT_TEAM_MEMBER,
                 f"{pull} is approved by {', '.join(approvers)}, none of whom is in team {team}",
             )
         approvers = members
@@ -162,7 +162,7 @@ def fetch_reviews(gh: Github, pull: PullRef) -> list[Review]:
             pr = gh.get_repo(pull.repository).get_pull(pull.number)
         except UnknownObjectException:
             raise GovernanceRefused(
-                reasons.APPROVAL_REF_NOT_PULL_REQUEST,
+                ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST,
                 f"{pull} is not a pull request the token can read (it needs `{PULLS_READ}`)",
             ) from None
         return [
@@ -192,7 +192,7 @@ def check_approval(
     pull = parse_pull_ref(approval_ref, default_repository=default_repository, server_url=server_url)
     if pull is None:
         raise GovernanceRefused(
-            reasons.APPROVAL_REF_NOT_PULL_REQUEST,
+            ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST,
             f"approval-ref {approval_ref.strip() or '(empty)'} does not name a pull request "
             "(#123, owner/repo#123 or its URL) but require-approval is true",
         )

@@ -11,7 +11,7 @@ from github.CheckRun import CheckRun
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
-from orchestrator.github import reasons
+from orchestrator.core.reasons import ReasonCode
 from orchestrator.github.client import github_call
 from orchestrator.github.errors import GovernanceRefused
 
@@ -83,11 +83,11 @@ def refusal(verdict: ChecksVerdict, sha: str) -> GovernanceRefused:
     if verdict.pending:
         parts.append("pending: " + ", ".join(verdict.pending))
     if verdict.failed:
-        code = reasons.CHECKS_FAILED
+        code = ReasonCode.CHECKS_FAILED
     elif verdict.missing:
-        code = reasons.CHECKS_MISSING
+        code = ReasonCode.CHECKS_MISSING
     else:
-        code = reasons.CHECKS_PENDING
+        code = ReasonCode.CHECKS_PENDING
     return GovernanceRefused(code, f"required checks are not green on {sha[:12]}: {'; '.join(parts)}")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
 
 
 class GitHubError(OrchestratorError):

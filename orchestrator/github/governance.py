@@ -15,7 +15,7 @@ from pathlib import Path
 from github import Github
 from github.Repository import Repository
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
 from orchestrator.github import approvals, checks, deployments, gitdata
 from orchestrator.github.client import Sleep, connect, github_call
 from orchestrator.github.context import GitHubContext

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.core.errors import OrchestratorError
 
 PersistSetting = Literal["none", "commit", "pull-request"]
 PERSIST_MODES: tuple[PersistSetting, ...] = ("none", "commit", "pull-request")

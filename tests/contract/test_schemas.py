@@ -11,15 +11,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from orchestrator.schemas import SCHEMA_DIR, all_schemas, render
+from orchestrator.core.schemas import all_schemas, render
 
 ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = ROOT / "orchestrator" / "schema"
 
 
 @pytest.mark.parametrize("name", sorted(all_schemas()))
 def test_committed_schema_is_generated(name: str) -> None:
     committed = (SCHEMA_DIR / name).read_text()
-    assert committed == render(all_schemas()[name]), f"run: python -m orchestrator.schemas ({name} is stale)"
+    assert committed == render(all_schemas()[name]), f"run: python scripts/generate_schemas.py ({name} is stale)"
 
 
 def test_outputs_validate_against_schemas(tmp_path: Path) -> None:

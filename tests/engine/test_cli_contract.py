@@ -24,7 +24,7 @@ from engine_support import (
     write_status,
 )
 
-from orchestrator.schemas import all_schemas
+from orchestrator.core.schemas import all_schemas
 
 THRESHOLDS = [
     "--window-executions",
@@ -201,11 +201,12 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 def test_committed_schemas_match_the_models() -> None:
-    """``schema/`` is generated (``python -m orchestrator.schemas``); a committed copy must not drift."""
+    """``schema/`` is generated (``python scripts/generate_schemas.py``); a committed copy must not drift."""
     stale = [
         name
         for name, schema in all_schemas().items()
-        if (REPO_ROOT / "schema" / name).is_file() and json.loads((REPO_ROOT / "schema" / name).read_text()) != schema
+        if (REPO_ROOT / "orchestrator" / "schema" / name).is_file()
+        and json.loads((REPO_ROOT / "orchestrator" / "schema" / name).read_text()) != schema
     ]
     assert stale == [], f"regenerate schema/: {stale}"
 

@@ -16,9 +16,9 @@ from engine_support import (
     write_registry_guarded_auto,
 )
 
-from orchestrator.apply import parse_apply_log
-from orchestrator.registry import validation_errors
-from orchestrator.timeutil import utc_now
+from orchestrator.core.apply_plan import parse_apply_log
+from orchestrator.core.registry import validation_errors
+from orchestrator.core.timestamps import utc_now
 
 PROCESSES = 20
 

@@ -28,10 +28,10 @@ from engine_support import (
     write_registry_guarded_auto,
 )
 
-import orchestrator.apply
-from orchestrator.apply import journal_path, parse_apply_log
-from orchestrator.registry import validation_errors
-from orchestrator.timeutil import utc_now
+import orchestrator.core.apply_plan
+from orchestrator.core.apply_plan import journal_path, parse_apply_log
+from orchestrator.core.registry import validation_errors
+from orchestrator.core.timestamps import utc_now
 
 KILLS = 50
 TORN = '{"schemaVersion":"v1","timestamp":"2026-11-26T10:00:00Z","category":"promotion_apply","fleetId":"fle'
@@ -146,7 +146,7 @@ def test_crash_between_registry_write_and_audit_append_is_not_applied_twice(
         raise SystemExit(137)
 
     with monkeypatch.context() as patch:
-        patch.setattr(orchestrator.apply, "append_line", crash)
+        patch.setattr(orchestrator.core.apply_plan, "append_line", crash)
         crashed = cli(*args)
     assert crashed.code == 137
     retry = cli(*args)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestrator.json_edit import JsonEditError, set_values
+from orchestrator.core.json_edit import JsonEditError, set_values
 
 REGISTRY = """{
   "schemaVersion": "v1",

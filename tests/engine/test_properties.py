@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from orchestrator.decision import parse_thresholds
-from orchestrator.errors import OrchestratorError
-from orchestrator.evidence import read_drill_state, read_fleet_status, scan_handoff
-from orchestrator.gates import Evidence, decide
-from orchestrator.models import PromotionSource, PromotionState, Thresholds
-from orchestrator.reasons import REQUIRED_DRILLS, REQUIRED_SUPPRESSION_PATHS
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.evidence import read_drill_state, read_fleet_status, scan_handoff
+from orchestrator.core.gates import Evidence, decide
+from orchestrator.core.models import PromotionSource, PromotionState, Thresholds
+from orchestrator.core.reasons import REQUIRED_DRILLS, REQUIRED_SUPPRESSION_PATHS
+from orchestrator.usecases.decide import parse_thresholds
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SOURCE = PromotionSource(

@@ -37,8 +37,8 @@ from engine_support import (
     write_status,
 )
 
-from orchestrator.registry import registry_json_schema, validation_errors
-from orchestrator.timeutil import utc_now
+from orchestrator.core.registry import registry_json_schema, validation_errors
+from orchestrator.core.timestamps import utc_now
 
 
 def _gates(cli: Runner, repo: Fleet, evidence: Evidence, *extra: str) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def test_registry_after_apply_keeps_layout_unknown_keys_and_schema(cli: Runner, 
     assert doc["policy"]["autonomous"]["rollout"]["canaryPercent"] == 15
 
     assert validation_errors(doc, utc_now()) == []
-    schema_file = REPO_ROOT / "schema" / "fleet-registry.v1.schema.json"
+    schema_file = REPO_ROOT / "orchestrator" / "schema" / "fleet-registry.v1.schema.json"
     schemas = [registry_json_schema()]
     if schema_file.is_file():
         schemas.append(json.loads(schema_file.read_text()))

@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 from engine_support import FLEET_REL, REPO_ROOT, Fleet, Runner, assert_one_line_error, tree_hashes
 
-from orchestrator.registry import registry_json_schema, validation_errors
-from orchestrator.schemas import all_schemas
-from orchestrator.timeutil import utc_now
+from orchestrator.core.registry import registry_json_schema, validation_errors
+from orchestrator.core.schemas import all_schemas
+from orchestrator.core.timestamps import utc_now
 
 GOVERNANCE = {
     "actor": "ops-user",
@@ -235,6 +235,6 @@ def test_schema_file_matches_the_generated_schema_when_present() -> None:
     """``schema/`` is generated from the models; a committed copy must not drift."""
     generated = all_schemas()["fleet-registry.v1.schema.json"]
     jsonschema.Draft202012Validator.check_schema(generated)
-    path = REPO_ROOT / "schema" / "fleet-registry.v1.schema.json"
+    path = REPO_ROOT / "orchestrator" / "schema" / "fleet-registry.v1.schema.json"
     if path.is_file():
         assert json.loads(path.read_text()) == generated, "schema/fleet-registry.v1.schema.json is stale"

@@ -9,7 +9,7 @@ from engine_support import FUTURE, Evidence, Fleet, Runner, write_handoff, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestrator.summary import md_cell, md_code, md_text
+from orchestrator.render.markdown import md_cell, md_code, md_text
 
 HOSTILE = "a | b <script>alert(1)</script> ![x](http://e/x.png) [link](http://e)\n# Heading `tick` ``two``"
 ORCHESTRATE_HEADINGS = {"## Ops Manager Promotion Orchestration"}

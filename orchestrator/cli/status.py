@@ -1,0 +1,79 @@
+"""``promotion-rollout status``: print the v1 fleet status derived from a fleet's raw state files.
+
+Same flags and defaults as the fleet-status script it replaces, plus ``--now`` so an evaluation
+can be reproduced exactly (review deadlines are judged against that instant).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.fleet_status import derive_fleet_status, parse_instant
+from orchestrator.store.fleet_state import load_fleet_state
+from orchestrator.store.layout import DEFAULTS, resolve_repo
+
+_FILE_FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("--registry-file", "registry", "Fleet registry JSON"),
+    ("--fleet-state-file", "fleet_state", "Fleet state JSON"),
+    ("--policy-state-file", "policy_state", "Fleet policy state JSON"),
+    ("--fleet-telemetry-file", "reconcile_telemetry", "Fleet reconcile telemetry JSONL"),
+    ("--handoff-state-file", "handoff_state", "Fleet handoff state JSON"),
+    ("--handoff-telemetry-file", "handoff_telemetry", "Fleet handoff telemetry JSONL"),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", default="", metavar="PATH", help="Repository holding the fleet (required).")
+    for flag, key, label in _FILE_FLAGS:
+        parser.add_argument(flag, default=None, metavar="PATH", help=f"{label} path. Default: <repo>/{DEFAULTS[key]}")
+    parser.add_argument(
+        "--now",
+        default=None,
+        metavar="ISO-8601",
+        help="Evaluation time, e.g. 2026-03-01T00:00:00Z (no offset means UTC). Default: the current time.",
+    )
+    parser.add_argument("--pretty", action="store_true", help="Pretty-print output JSON.")
+
+
+def parse_now(text: str | None) -> datetime:
+    """The evaluation instant from ``--now``; the wall clock is read only when it is not given."""
+    if text is None:
+        return datetime.now(UTC)
+    moment = parse_instant(text)
+    if moment is None:
+        moment = parse_instant(f"{text}Z")
+    if moment is None:
+        raise OrchestratorError(f"--now must be an ISO-8601 timestamp like 2026-03-01T00:00:00Z: {text}")
+    return moment
+
+
+def _optional_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.repo:
+        raise OrchestratorError("--repo is required")
+    now = parse_now(args.now)
+    repo = resolve_repo(args.repo)
+    state = load_fleet_state(
+        repo,
+        registry_file=_optional_path(args.registry_file),
+        fleet_state_file=_optional_path(args.fleet_state_file),
+        policy_state_file=_optional_path(args.policy_state_file),
+        fleet_telemetry_file=_optional_path(args.fleet_telemetry_file),
+        handoff_state_file=_optional_path(args.handoff_state_file),
+        handoff_telemetry_file=_optional_path(args.handoff_telemetry_file),
+    )
+    status = derive_fleet_status(state, now)
+    if args.pretty:
+        text = json.dumps(status, indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(status, separators=(",", ":"), ensure_ascii=False)
+    sys.stdout.write(text + "\n")
+    return 0

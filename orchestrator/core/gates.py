@@ -1,0 +1,256 @@
+"""The five promotion gates: pure functions from typed evidence to a decision.
+
+Nothing here reads a file or the clock; ``decide`` is given the evaluation time. A gate passes only
+when it has no reasons; missing or invalid evidence is always a reason (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from orchestrator.core.evidence import (
+    BACKLOG,
+    DRILLS,
+    GOVERNANCE,
+    RELIABILITY,
+    SAFETY,
+    DrillEvidence,
+    FleetStatusEvidence,
+    HandoffWindow,
+)
+from orchestrator.core.models import (
+    DecisionSummary,
+    DrillAssessment,
+    DrillRecencyGate,
+    EvidenceError,
+    Gates,
+    GovernanceGate,
+    ManualBacklogGate,
+    OutcomeReliabilityGate,
+    PromotionSource,
+    PromotionState,
+    SafetySuppressionGate,
+    Thresholds,
+)
+from orchestrator.core.reasons import (
+    REQUIRED_DRILLS,
+    REQUIRED_GOVERNANCE_CODES,
+    DrillReason,
+    ReasonCode,
+)
+from orchestrator.core.timestamps import format_ts
+
+GATE_ORDER = (GOVERNANCE, RELIABILITY, BACKLOG, SAFETY, DRILLS)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the gates judge. ``None`` handoff/drills mean the file is absent."""
+
+    status: FleetStatusEvidence
+    handoff: HandoffWindow | None
+    drills: DrillEvidence | None
+    drill_state_unreadable: EvidenceError | None = None
+    handoff_unreadable: EvidenceError | None = None
+
+
+def _status(passed: bool) -> str:
+    return "pass" if passed else "fail"
+
+
+def _has_errors(errors: Iterable[EvidenceError], gate: str) -> bool:
+    return any(e.gate == gate for e in errors)
+
+
+def rate(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator > 0 else 0.0
+
+
+def governance_gate(status: FleetStatusEvidence) -> GovernanceGate:
+    reasons: list[str] = []
+    if not status.enabled:
+        reasons.append(ReasonCode.POLICY_MODE_NOT_GUARDED_AUTO)
+    if status.posture != "active":
+        reasons.append(ReasonCode.GOVERNANCE_POSTURE_NOT_ACTIVE)
+    if status.blocks_autonomous:
+        reasons.append(ReasonCode.GOVERNANCE_BLOCKS_AUTONOMOUS)
+    reasons.extend(code for raw, code in REQUIRED_GOVERNANCE_CODES.items() if raw in status.governance_reason_codes)
+    if _has_errors(status.errors, GOVERNANCE):
+        reasons.append(ReasonCode.FLEET_STATUS_INVALID)
+    return GovernanceGate(
+        status=_status(not reasons),
+        reasons=[str(r) for r in reasons],
+        posture=status.posture,
+        blocks_autonomous=status.blocks_autonomous,
+        reason_codes=status.governance_reason_codes,
+    )
+
+
+def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeReliabilityGate:
+    handoff = evidence.handoff
+    runs = handoff.runs if handoff is not None else []
+    attempted = sum(r.requested for r in runs)
+    executed = sum(r.executed for r in runs)
+    ambiguous = sum(r.ambiguous for r in runs)
+    failed = sum(r.failed for r in runs)
+    ambiguity_rate = rate(ambiguous, attempted)
+    failure_rate = rate(failed, attempted)
+    invalid = evidence.handoff_unreadable is not None or (handoff is not None and handoff.error_count > 0)
+    sample = len(runs)
+    reasons: list[str] = []
+    if handoff is None and evidence.handoff_unreadable is None:
+        reasons.append(ReasonCode.HANDOFF_TELEMETRY_MISSING)
+    if invalid:
+        reasons.append(ReasonCode.HANDOFF_TELEMETRY_INVALID)
+    if sample < thresholds.min_sample_size:
+        reasons.append(ReasonCode.AUTONOMOUS_SAMPLE_INSUFFICIENT)
+    if sample >= thresholds.min_sample_size and attempted == 0:
+        reasons.append(ReasonCode.AUTONOMOUS_ATTEMPTS_ZERO)
+    if attempted > 0 and ambiguity_rate > thresholds.max_ambiguity_rate:
+        reasons.append(ReasonCode.AUTONOMOUS_AMBIGUITY_RATE_EXCEEDED)
+    if attempted > 0 and failure_rate > thresholds.max_failure_rate:
+        reasons.append(ReasonCode.AUTONOMOUS_FAILURE_RATE_EXCEEDED)
+    return OutcomeReliabilityGate(
+        status=_status(not reasons),
+        reasons=[str(r) for r in reasons],
+        sample_runs=sample,
+        attempted=attempted,
+        executed=executed,
+        ambiguous=ambiguous,
+        failed=failed,
+        ambiguity_rate=ambiguity_rate,
+        failure_rate=failure_rate,
+    )
+
+
+def manual_backlog_gate(status: FleetStatusEvidence, thresholds: Thresholds) -> ManualBacklogGate:
+    reasons: list[str] = []
+    if _has_errors(status.errors, BACKLOG):
+        reasons.append(ReasonCode.FLEET_STATUS_INVALID)
+    elif status.manual_backlog is None:
+        reasons.append(ReasonCode.MANUAL_BACKLOG_UNAVAILABLE)
+    elif status.manual_backlog > thresholds.max_manual_backlog:
+        reasons.append(ReasonCode.MANUAL_BACKLOG_EXCEEDED)
+    return ManualBacklogGate(
+        status=_status(not reasons), reasons=[str(r) for r in reasons], manual_backlog=status.manual_backlog
+    )
+
+
+def safety_gate(status: FleetStatusEvidence) -> SafetySuppressionGate:
+    reasons: list[str] = []
+    if status.autopause_active:
+        reasons.append(ReasonCode.AUTOPAUSE_ACTIVE)
+    if status.missing_paths:
+        reasons.append(ReasonCode.SUPPRESSION_PATHS_MISSING)
+    if _has_errors(status.errors, SAFETY):
+        reasons.append(ReasonCode.FLEET_STATUS_INVALID)
+    return SafetySuppressionGate(
+        status=_status(not reasons),
+        reasons=[str(r) for r in reasons],
+        autopause_active=status.autopause_active,
+        missing_paths=status.missing_paths,
+        by_path=status.by_path,
+    )
+
+
+def drill_gate(evidence: Evidence, thresholds: Thresholds, now: datetime) -> DrillRecencyGate:
+    drills = evidence.drills
+    reasons: list[str] = []
+    assessments: list[DrillAssessment] = []
+    if drills is None and evidence.drill_state_unreadable is None:
+        reasons.append(ReasonCode.DRILL_STATE_MISSING)
+    elif drills is None or drills.errors:
+        reasons.append(ReasonCode.DRILL_STATE_INVALID)
+    if drills is not None:
+        for finding in drills.findings:
+            age: float | None = None
+            if finding.completed_at is not None:
+                age = (now - finding.completed_at).total_seconds() / 3600
+            newest = finding.newest
+            status = newest.get("status") if newest is not None else None
+            assessments.append(
+                DrillAssessment(
+                    id=finding.id,
+                    status=status if isinstance(status, str) else None,
+                    completed_at=format_ts(finding.completed_at) if finding.completed_at else None,
+                    age_hours=round(age, 3) if age is not None else None,
+                    entries=finding.entries,
+                )
+            )
+            if newest is None:
+                reasons.append(DrillReason.MISSING.for_drill(finding.id))
+                continue
+            if status != "pass":
+                reasons.append(DrillReason.NOT_PASSED.for_drill(finding.id))
+            if finding.timestamp_invalid or finding.completed_at is None:
+                reasons.append(DrillReason.TIMESTAMP_INVALID.for_drill(finding.id))
+            if age is not None and age > thresholds.max_drill_age_hours:
+                reasons.append(DrillReason.STALE.for_drill(finding.id))
+    valid = drills is not None and not drills.errors
+    return DrillRecencyGate(
+        status=_status(not reasons),
+        reasons=reasons,
+        required_drills=list(REQUIRED_DRILLS),
+        drills=drills.drills if valid and drills is not None else [],
+        assessments=assessments,
+    )
+
+
+def decide(
+    evidence: Evidence,
+    thresholds: Thresholds,
+    *,
+    now: datetime,
+    trace_id: str,
+    source: PromotionSource,
+) -> PromotionState:
+    """Promote exactly when every gate passes."""
+    gates = Gates(
+        governance=governance_gate(evidence.status),
+        outcome_reliability=reliability_gate(evidence, thresholds),
+        manual_backlog=manual_backlog_gate(evidence.status, thresholds),
+        safety_suppression=safety_gate(evidence.status),
+        drill_recency=drill_gate(evidence, thresholds, now),
+    )
+    by_name = dict(zip(GATE_ORDER, gate_list(gates), strict=True))
+    failed = [name for name, gate in by_name.items() if gate.status == "fail"]
+    reason_codes = sorted({code for gate in by_name.values() for code in gate.reasons})
+    promote = not failed
+    errors = list(evidence.status.errors)
+    for extra in (evidence.handoff_unreadable, evidence.drill_state_unreadable):
+        if extra is not None:
+            errors.append(extra)
+    if evidence.handoff is not None:
+        errors.extend(evidence.handoff.errors)
+    if evidence.drills is not None:
+        errors.extend(evidence.drills.errors)
+    return PromotionState(
+        generated_at=format_ts(now),
+        trace_id=trace_id,
+        source=source,
+        thresholds=thresholds,
+        summary=DecisionSummary(
+            decision="promote" if promote else "hold",
+            promote=promote,
+            gate_pass_count=len(GATE_ORDER) - len(failed),
+            gate_fail_count=len(failed),
+            failed_gates=failed,
+            reason_codes=reason_codes,
+        ),
+        gates=gates,
+        evidence_errors=errors,
+    )
+
+
+def gate_list(
+    gates: Gates,
+) -> tuple[GovernanceGate, OutcomeReliabilityGate, ManualBacklogGate, SafetySuppressionGate, DrillRecencyGate]:
+    return (
+        gates.governance,
+        gates.outcome_reliability,
+        gates.manual_backlog,
+        gates.safety_suppression,
+        gates.drill_recency,
+    )

@@ -1,0 +1,96 @@
+"""Markdown summaries rendered from the package's ``templates/`` with every interpolated value escaped.
+
+Values from operators and evidence files reach GitHub's step summary and pull request bodies, so
+each ``{{ }}`` is escaped by default (``finalize``): it cannot open HTML, links or images, start a
+heading or break a table. Templates opt out only through the ``code`` and ``cell`` filters, which
+escape for their own context.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from typing import Any
+
+import jinja2
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|~])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+class Safe(str):
+    """Text already escaped for its markdown context."""
+
+
+def _one_line(value: object) -> str:
+    return re.sub(r"[\r\n\t\v\f\u2028\u2029\x85]+", " ", str(value))
+
+
+def md_text(value: object) -> Safe:
+    """Inline text: HTML entities, backslash escapes for markdown syntax, one line."""
+    if isinstance(value, Safe):
+        return value
+    text = "".join(_HTML.get(ch, ch) for ch in _one_line(value))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return Safe(text)
+
+
+def md_code(value: object) -> Safe:
+    """A code span that no backtick inside the value can close early."""
+    text = _one_line(value)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return Safe(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def md_identifier(value: object) -> Safe:
+    """Engine identifiers (gate names, reason codes) verbatim, so log scrapers see the plain text."""
+    text = str(value)
+    return Safe(text) if re.fullmatch(r"[a-z0-9_]+", text) else md_text(text)
+
+
+def md_cell(value: object) -> Safe:
+    """A table cell: escaped text; pipes are escaped so the row keeps its columns."""
+    return md_text(value)
+
+
+def md_cell_code(value: object) -> Safe:
+    return Safe(md_code(value).replace("|", "\\|"))
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Safe):
+        return value
+    return md_text(value)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("orchestrator.render", "templates"),
+        autoescape=False,  # noqa: S701 - markdown, escaped by finalize/filters
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(ident=md_identifier, code=md_code, cell=md_cell, cellcode=md_cell_code, text=md_text)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when running under Actions, as the reference does."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(markdown if markdown.endswith("\n") else markdown + "\n")

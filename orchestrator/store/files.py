@@ -1,0 +1,122 @@
+"""File adapters: locked, atomic, crash-safe reads and writes.
+
+Writes go to a temporary file in the same folder, are fsynced and renamed over the target, so a
+reader sees the old or the new content and never a mix. Appends write one whole line with a single
+``write`` on an ``O_APPEND`` descriptor and fsync it. Locks are ``flock`` on the folder that holds the files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from orchestrator.core.errors import OrchestratorError
+
+
+def dumps(value: Any, *, pretty: bool = False) -> str:
+    """JSON as the reference prints it: compact on one line, or indented by two spaces."""
+    option = orjson.OPT_INDENT_2 if pretty else 0
+    return orjson.dumps(value, option=option).decode("utf-8")
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The whole file, with one-line errors for the ways a path can be wrong."""
+    if path.is_dir():
+        raise OrchestratorError(f"{what} is a directory, expected a file: {path}")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise OrchestratorError(f"{what} not found: {path}") from exc
+    except PermissionError as exc:
+        raise OrchestratorError(f"{what} is not readable: {path}") from exc
+    except OSError as exc:
+        raise OrchestratorError(f"{what} could not be read: {path}: {exc.strerror}") from exc
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OrchestratorError(f"cannot create folder {path.parent}: {exc.strerror}") from exc
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    ensure_parent(path)
+    mode = 0o644
+    with contextlib.suppress(FileNotFoundError):
+        mode = path.stat().st_mode & 0o777
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one record as one whole line, never glued onto a torn tail.
+
+    If the file does not end with a newline (a writer crashed mid-line), a newline is written first
+    so the fragment stays a line of its own, which readers report and skip.
+    """
+    if "\n" in line:
+        raise ValueError("a telemetry record must be a single line")
+    ensure_parent(path)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        prefix = b""
+        size = os.fstat(fd).st_size
+        if size:
+            with open(path, "rb") as reader:
+                reader.seek(size - 1)
+                if reader.read(1) != b"\n":
+                    prefix = b"\n"
+        os.write(fd, prefix + line.encode("utf-8") + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, what: str = "file") -> Iterator[None]:
+    """Hold an exclusive lock that guards the existing file at ``path`` and its neighbours.
+
+    The lock is taken on the file's folder, not on the file: writes replace files by renaming,
+    so a lock on a file's inode would stop guarding the name the moment the file is replaced.
+    """
+    if not path.is_file():
+        raise OrchestratorError(f"{what} not found: {path}")
+    try:
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise OrchestratorError(f"cannot lock {path.parent}: {exc.strerror}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,22 @@
+"""Write the JSON Schemas shipped in ``orchestrator/schema/`` from the models: ``python scripts/generate_schemas.py``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from orchestrator.core.schemas import all_schemas, render
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "orchestrator" / "schema"
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0]) if argv else SCHEMA_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for name, schema in all_schemas().items():
+        (target / name).write_text(render(schema))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
