@@ -10,16 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from orchestrator.core.evidence import (
-    BACKLOG,
-    DRILLS,
-    GOVERNANCE,
-    RELIABILITY,
-    SAFETY,
-    DrillEvidence,
-    FleetStatusEvidence,
-    HandoffWindow,
-)
+from orchestrator.core.evidence.common import BACKLOG, DRILLS, GOVERNANCE, RELIABILITY, SAFETY
+from orchestrator.core.evidence.drills import DrillEvidence
+from orchestrator.core.evidence.fleet_status import FleetStatusEvidence
+from orchestrator.core.evidence.handoff import HandoffWindow
 from orchestrator.core.models import (
     DecisionSummary,
     DrillAssessment,

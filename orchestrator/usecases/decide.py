@@ -18,13 +18,10 @@ from typing import Any
 import orjson
 
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.evidence import (
-    DRILLS,
-    RELIABILITY,
-    read_drill_state,
-    read_fleet_status,
-    scan_handoff,
-)
+from orchestrator.core.evidence.common import DRILLS, RELIABILITY
+from orchestrator.core.evidence.drills import read_drill_state
+from orchestrator.core.evidence.fleet_status import read_fleet_status
+from orchestrator.core.evidence.handoff import scan_handoff
 from orchestrator.core.gates import Evidence, decide
 from orchestrator.core.models import EvidenceError, PromotionSource, PromotionState, Thresholds
 from orchestrator.core.reasons import REQUIRED_DRILLS

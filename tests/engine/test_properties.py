@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.evidence import read_drill_state, read_fleet_status, scan_handoff
+from orchestrator.core.evidence.drills import read_drill_state
+from orchestrator.core.evidence.fleet_status import read_fleet_status
+from orchestrator.core.evidence.handoff import scan_handoff
 from orchestrator.core.gates import Evidence, decide
 from orchestrator.core.models import PromotionSource, PromotionState, Thresholds
 from orchestrator.core.reasons import REQUIRED_DRILLS, REQUIRED_SUPPRESSION_PATHS

@@ -1,0 +1,1 @@
+"""Evidence readers: typed, fail-closed views of the files the gates judge."""

@@ -1,0 +1,80 @@
+"""Reading the drill state: each required drill judged by its newest entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from orchestrator.core.evidence.common import DRILLS, Reader, describe
+from orchestrator.core.models import EvidenceError
+from orchestrator.core.timestamps import parse_ts
+
+
+@dataclass
+class DrillFinding:
+    id: str
+    entries: int
+    newest: dict[str, Any] | None
+    completed_at: datetime | None
+    timestamp_invalid: bool
+
+
+@dataclass
+class DrillEvidence:
+    drills: list[Any] = field(default_factory=list)
+    findings: list[DrillFinding] = field(default_factory=list)
+    errors: list[EvidenceError] = field(default_factory=list)
+
+
+def read_drill_state(doc: Any, file: str, required: Iterable[str], now: datetime) -> DrillEvidence:
+    """Judge each required drill by its newest entry; an unreadable or future time is never ignored."""
+    reader = Reader(file)
+    out = DrillEvidence()
+    if not isinstance(doc, dict):
+        reader.fail(DRILLS, "$", f"drill state must be a JSON object, found {describe(doc)}")
+        out.errors = reader.errors
+        return out
+    drills = doc.get("drills")
+    if drills is None:
+        drills = []
+    if not isinstance(drills, list):
+        reader.fail(DRILLS, "drills", f"must be an array, found {describe(drills)}")
+        out.errors = reader.errors
+        return out
+    out.drills = drills
+    for index, entry in enumerate(drills):
+        if not isinstance(entry, dict):
+            reader.fail(DRILLS, f"drills[{index}]", f"must be an object, found {describe(entry)}")
+        elif not isinstance(entry.get("id"), str):
+            reader.fail(DRILLS, f"drills[{index}].id", "must be a string")
+        elif entry.get("status") is not None and not isinstance(entry.get("status"), str):
+            reader.fail(DRILLS, f"drills[{index}].status", "must be a string")
+    for drill_id in required:
+        entries = [d for d in drills if isinstance(d, dict) and d.get("id") == drill_id]
+        dated: list[tuple[datetime, dict[str, Any]]] = []
+        invalid = False
+        for entry in entries:
+            stamp = parse_ts(entry.get("completedAt"))
+            if stamp is None or stamp > now:
+                invalid = True
+            else:
+                dated.append((stamp, entry))
+        newest: dict[str, Any] | None = None
+        completed: datetime | None = None
+        if dated:
+            completed, newest = max(dated, key=lambda pair: pair[0])
+        elif entries:
+            newest = entries[-1]
+        out.findings.append(
+            DrillFinding(
+                id=drill_id,
+                entries=len(entries),
+                newest=newest,
+                completed_at=completed,
+                timestamp_invalid=invalid,
+            )
+        )
+    out.errors = reader.errors
+    return out
