@@ -19,7 +19,7 @@ from orchestrator.core.apply_plan import (
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import Intent
 from orchestrator.core.reasons import ReasonCode
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 from orchestrator.store.layout import resolve_repo
 from orchestrator.usecases.decide import new_trace_id
 

@@ -14,7 +14,7 @@ from orchestrator.cli.common import (
     threshold_kwargs,
 )
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 from orchestrator.store.layout import resolve_repo
 from orchestrator.usecases.ci import CiPaths, run_ci
 from orchestrator.usecases.decide import DecisionPaths, new_trace_id, parse_thresholds

@@ -13,7 +13,7 @@ from orchestrator.cli.common import (
     emit,
     threshold_kwargs,
 )
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 from orchestrator.store.layout import resolve_repo
 from orchestrator.usecases.decide import DecisionPaths, evaluate, new_trace_id, parse_thresholds, record_decision
 

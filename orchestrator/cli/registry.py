@@ -6,7 +6,7 @@ import argparse
 
 from orchestrator.cli.common import FLEET, add_output, add_repo, emit
 from orchestrator.core.registry import load_registry, normalized
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 from orchestrator.store.layout import artifact_path, resolve_repo
 
 

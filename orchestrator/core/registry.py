@@ -19,6 +19,7 @@ from typing_extensions import TypedDict
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.json_edit import JsonEditError, set_values
+from orchestrator.core.jsonpath import dig, drop_none, is_number
 from orchestrator.core.timestamps import parse_ts
 from orchestrator.store.files import read_bytes
 
@@ -149,14 +150,6 @@ def registry_json_schema() -> dict[str, Any]:
     return schema
 
 
-def _get(doc: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(key)
-    return doc
-
-
 def _schema_errors(doc: Any) -> list[str]:
     try:
         registry_adapter().validate_python(doc)
@@ -184,7 +177,7 @@ def _rule_errors(doc: dict[str, Any], now: datetime, *, require_future_review: b
             if not isinstance(loop, dict):
                 continue
             errors.extend(f"loops[{index}]: {message}" for message in _loop_errors(loop))
-    gov = _get(doc, "policy", "autonomous", "governance")
+    gov = dig(doc, "policy", "autonomous", "governance")
     gov = gov if isinstance(gov, dict) else {}
     changed = parse_ts(gov.get("changedAt"))
     review = parse_ts(gov.get("reviewBy"))
@@ -193,7 +186,7 @@ def _rule_errors(doc: dict[str, Any], now: datetime, *, require_future_review: b
             errors.append(f"policy.autonomous.governance.{key} must be an ISO-8601 timestamp when present")
     if changed and review and review <= changed:
         errors.append("policy.autonomous.governance.reviewBy must be after policy.autonomous.governance.changedAt")
-    if _get(doc, "policy", "mode") == "guarded_auto":
+    if dig(doc, "policy", "mode") == "guarded_auto":
         for key in ("actor", "approvalRef", "rationale"):
             value = gov.get(key)
             if not (isinstance(value, str) and value):
@@ -207,13 +200,13 @@ def _rule_errors(doc: dict[str, Any], now: datetime, *, require_future_review: b
             errors.append(
                 "policy.autonomous.governance.reviewBy must be in the future when policy.mode is guarded_auto"
             )
-    scope_ids = _get(doc, "policy", "autonomous", "rollout", "scope", "loopIds")
+    scope_ids = dig(doc, "policy", "autonomous", "rollout", "scope", "loopIds")
     if isinstance(scope_ids, list) and all(isinstance(i, str) for i in scope_ids):
         if len(scope_ids) != len(set(scope_ids)):
             errors.append("policy.autonomous.rollout.scope.loopIds entries must be unique")
         elif any(i and i not in declared for i in scope_ids):
             errors.append("policy.autonomous.rollout.scope.loopIds entries must reference declared loopIds")
-    suppressions = _get(doc, "policy", "suppressions")
+    suppressions = dig(doc, "policy", "suppressions")
     if isinstance(suppressions, dict):
         errors.extend(
             f"policy.suppressions.{key} key must reference a declared loopId or *"
@@ -236,20 +229,16 @@ def _loop_errors(loop: dict[str, Any]) -> list[str]:
     if token_env is not None and not (isinstance(token_env, str) and token_env):
         errors.append("service.tokenEnv must be a non-empty string when present")
     attempts = service.get("retryAttempts")
-    if attempts is not None and not (_is_number(attempts) and attempts >= 1):
+    if attempts is not None and not (is_number(attempts) and attempts >= 1):
         errors.append("service.retryAttempts must be >= 1 when present")
     backoff = service.get("retryBackoffSeconds")
-    if backoff is not None and not (_is_number(backoff) and backoff >= 0):
+    if backoff is not None and not (is_number(backoff) and backoff >= 0):
         errors.append("service.retryBackoffSeconds must be >= 0 when present")
     if loop.get("transport") == "sprite_service":
         base_url = service.get("baseUrl") or sprite.get("serviceBaseUrl")
         if not (isinstance(base_url, str) and base_url):
             errors.append("sprite_service loops require service.baseUrl or sprite.serviceBaseUrl")
     return errors
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def validation_errors(doc: Any, now: datetime, *, require_future_review: bool = True) -> list[str]:
@@ -297,14 +286,14 @@ def load_registry(path: Path, now: datetime, *, require_future_review: bool = Tr
 
 def rollout_point(doc: dict[str, Any]) -> tuple[int, bool]:
     """Current canary percent (default 100) and manual pause (default false)."""
-    rollout = _get(doc, "policy", "autonomous", "rollout") or {}
+    rollout = dig(doc, "policy", "autonomous", "rollout") or {}
     canary = rollout.get("canaryPercent", 100)
     manual = (rollout.get("pause") or {}).get("manual", False)
     return int(canary), bool(manual)
 
 
 def policy_mode(doc: dict[str, Any]) -> str:
-    mode = _get(doc, "policy", "mode")
+    mode = dig(doc, "policy", "mode")
     return mode if isinstance(mode, str) else "advisory"
 
 
@@ -341,7 +330,7 @@ def normalized(doc: dict[str, Any], source_file: str, loop_filter: str | None) -
                 "loopId": loop["loopId"],
                 "enabled": loop.get("enabled", True),
                 "transport": loop.get("transport", "local"),
-                "sprite": _drop_none(
+                "sprite": drop_none(
                     {
                         **sprite,
                         "id": sprite.get("id"),
@@ -349,7 +338,7 @@ def normalized(doc: dict[str, Any], source_file: str, loop_filter: str | None) -
                         "serviceBaseUrl": sprite.get("serviceBaseUrl") or service.get("baseUrl"),
                     }
                 ),
-                "service": _drop_none(
+                "service": drop_none(
                     {
                         **service,
                         "baseUrl": service.get("baseUrl") or sprite.get("serviceBaseUrl"),
@@ -368,7 +357,7 @@ def normalized(doc: dict[str, Any], source_file: str, loop_filter: str | None) -
             raise OrchestratorError(f"loop not found in registry: {loop_filter}")
     changed = parse_ts(gov.get("changedAt"))
     review = parse_ts(gov.get("reviewBy"))
-    governance = _drop_none(
+    governance = drop_none(
         {
             "actor": gov.get("actor"),
             "approvalRef": gov.get("approvalRef"),
@@ -427,7 +416,3 @@ def normalized(doc: dict[str, Any], source_file: str, loop_filter: str | None) -
         },
         "loopCount": len(loops),
     }
-
-
-def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}

@@ -5,10 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 def format_ts(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -1,0 +1,1 @@
+"""The process's own inputs: the clock and environment variables, read only by the shells."""
