@@ -18,7 +18,7 @@ from engine_support import (
 
 from orchestrator.core.apply_plan import parse_apply_log
 from orchestrator.core.registry import validation_errors
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 
 PROCESSES = 20
 

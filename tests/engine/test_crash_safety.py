@@ -31,7 +31,7 @@ from engine_support import (
 import orchestrator.core.apply_plan
 from orchestrator.core.apply_plan import journal_path, parse_apply_log
 from orchestrator.core.registry import validation_errors
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 
 KILLS = 50
 TORN = '{"schemaVersion":"v1","timestamp":"2026-11-26T10:00:00Z","category":"promotion_apply","fleetId":"fle'

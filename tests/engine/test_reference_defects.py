@@ -38,7 +38,7 @@ from engine_support import (
 )
 
 from orchestrator.core.registry import registry_json_schema, validation_errors
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 
 
 def _gates(cli: Runner, repo: Fleet, evidence: Evidence, *extra: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from engine_support import FLEET_REL, REPO_ROOT, Fleet, Runner, assert_one_line_
 
 from orchestrator.core.registry import registry_json_schema, validation_errors
 from orchestrator.core.schemas import all_schemas
-from orchestrator.core.timestamps import utc_now
+from orchestrator.runtime.clock import utc_now
 
 GOVERNANCE = {
     "actor": "ops-user",
