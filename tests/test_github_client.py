@@ -7,7 +7,6 @@ import logging
 from collections.abc import Iterator, Mapping
 
 import pytest
-from fakes.github_server import FLEET_PATHS, REGISTRY_PATH, FakeGitHub, canary_texts, fleet_registry
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.github import governance
@@ -20,6 +19,7 @@ from orchestrator.github.errors import (
     GitHubUnavailableError,
 )
 from orchestrator.github.persist import Build, Mutation, persist_mutation
+from tests.fakes.github_server import FLEET_PATHS, REGISTRY_PATH, FakeGitHub, canary_texts, fleet_registry
 
 
 @pytest.fixture
@@ -201,8 +201,7 @@ def test_the_token_never_reaches_errors_logs_or_results(gh: FakeGitHub, caplog: 
         )
 
     assert gh.token not in caught.value.message
-    assert gh.token not in json.dumps(outputs.as_json())
-    assert gh.token not in json.dumps(outputs.action_outputs())
+    assert gh.token not in json.dumps(outputs.report().to_json())
     assert gh.token not in repr(session.context)
     assert gh.token not in caplog.text
     assert "Authorization" not in caplog.text or "removed" in caplog.text

@@ -7,7 +7,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from fakes.github_server import FLEET_PATHS, REGISTRY_PATH, FakeGitHub, canary_texts, fleet_registry
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.reasons import ReasonCode
@@ -16,6 +15,7 @@ from orchestrator.github.context import GitHubContext
 from orchestrator.github.deployments import default_environment, deployment_payload
 from orchestrator.github.errors import GitHubError, GitHubPermissionError, GovernanceRefused
 from orchestrator.github.persist import Build, Mutation
+from tests.fakes.github_server import FLEET_PATHS, REGISTRY_PATH, FakeGitHub, canary_texts, fleet_registry
 
 RUN_URL = "https://github.example.test/acme/fleet/actions/runs/4242"
 
@@ -73,11 +73,11 @@ def test_commit_mode_records_a_deployment_for_the_new_commit(gh: FakeGitHub) -> 
     assert [s["state"] for s in statuses] == ["in_progress", "success"]
     assert {s["log_url"] for s in statuses} == {RUN_URL}
     assert statuses[1]["environment_url"].endswith(f"/acme/fleet/commit/{outputs.commit_sha}")
-    assert outputs.action_outputs() == {
-        "commit-sha": outputs.commit_sha,
-        "pull-request-url": "",
-        "deployment-id": str(deployment["id"]),
-    }
+    report = outputs.report()
+    assert report.commit_sha == outputs.commit_sha
+    assert report.pull_request_url is None
+    assert report.deployment is not None
+    assert report.deployment.id == deployment["id"]
     assert outputs.deployment is not None
     assert outputs.deployment.states == ("in_progress", "success")
 
@@ -96,7 +96,7 @@ def test_pull_request_mode_queues_the_deployment_until_merge(gh: FakeGitHub) -> 
     assert deployment["sha"] == outputs.commit_sha
     assert [s["state"] for s in gh.repo().deployment_statuses(deployment["id"])] == ["queued"]
     assert gh.repo().pulls[1]["body"] == "## Summary\n\n{'before': 10, 'after': 25}\n"
-    assert outputs.action_outputs()["pull-request-url"] == outputs.pull_request_url
+    assert outputs.report().pull_request_url == outputs.pull_request_url
 
 
 def test_a_replay_records_no_deployment(gh: FakeGitHub) -> None:
@@ -106,7 +106,7 @@ def test_a_replay_records_no_deployment(gh: FakeGitHub) -> None:
     assert again.replayed
     assert again.commit_sha is None
     assert len(gh.deployments()) == 1
-    assert again.action_outputs()["commit-sha"] == ""
+    assert again.report().commit_sha is None
 
 
 def test_a_failed_persist_records_a_failed_deployment_and_raises(gh: FakeGitHub) -> None:

@@ -5,32 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestrator.cli.apply import add_governance, add_seam, parse_step
-from orchestrator.cli.ci import add_ci_flags
-from orchestrator.cli.common import (
-    FLEET,
-    add_evidence_inputs,
-    add_output,
-    add_repo,
-    add_thresholds,
-    emit,
-    threshold_kwargs,
-)
+from orchestrator.cli import common
+from orchestrator.core.apply_plan import parse_expand_step
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.orchestration import APPLY_INTENTS, MODES, Governance, OrchestrateRequest, validate_request
 from orchestrator.github.options import GitHubOptions, parse_persist
 from orchestrator.runtime.clock import utc_now
-from orchestrator.store.layout import resolve_repo
-from orchestrator.usecases.ci import CiPaths
-from orchestrator.usecases.decide import DecisionPaths, new_trace_id, parse_thresholds
-from orchestrator.usecases.orchestrate import (
-    APPLY_INTENTS,
-    MODES,
-    Governance,
-    OrchestratePaths,
-    OrchestrateRequest,
-    orchestrate,
-    validate_request,
-)
+from orchestrator.runtime.environment import environment, trace_id
+from orchestrator.usecases.orchestrate import orchestrate
+
+FILE_KEYS = (*common.EVIDENCE_KEYS, "ci_result", "ci_summary", "orchestrate_result", "orchestrate_summary")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,26 +23,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--apply-intent", default="expand", help="Intent for mode apply: expand or resume. Default: expand"
     )
     parser.add_argument("--expand-step", default="25", help="Canary percentage added by expand (1..100). Default: 25")
-    add_repo(parser)
-    add_evidence_inputs(parser)
-    add_thresholds(parser)
-    add_ci_flags(parser)
-    parser.add_argument(
-        "--promotion-ci-result-file", help=f"Decision result JSON. Default: {FLEET}/promotion-ci-result.json"
-    )
-    parser.add_argument(
-        "--promotion-ci-summary-file",
-        help=f"Decision summary markdown. Default: {FLEET}/promotion-ci-summary.md",
-    )
-    parser.add_argument(
-        "--result-file", help=f"Orchestration result JSON. Default: {FLEET}/promotion-orchestrate-result.json"
-    )
-    parser.add_argument(
-        "--summary-file",
-        help=f"Orchestration summary markdown. Default: {FLEET}/promotion-orchestrate-summary.md",
-    )
-    add_seam(parser)
-    add_governance(parser)
+    common.add_repo(parser)
+    common.add_evidence_inputs(parser)
+    common.add_thresholds(parser)
+    common.add_ci_flags(parser)
+    common.add_file(parser, "--promotion-ci-result-file", "ci_result", "Decision result JSON")
+    common.add_file(parser, "--promotion-ci-summary-file", "ci_summary", "Decision summary markdown")
+    common.add_file(parser, "--result-file", "orchestrate_result", "Orchestration result JSON")
+    common.add_file(parser, "--summary-file", "orchestrate_summary", "Orchestration summary markdown")
+    common.add_seam(parser)
+    common.add_governance(parser)
+    add_github(parser)
+    common.add_output(parser)
+
+
+def add_github(parser: argparse.ArgumentParser) -> None:
     github = parser.add_argument_group("GitHub (token from $GITHUB_TOKEN; see docs/github.md)")
     github.add_argument(
         "--persist",
@@ -77,12 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--require-checks", default="", help="Check runs (comma or newline separated) that must have succeeded first."
     )
     github.add_argument("--target-branch", help="Branch to commit to. Default: the branch the workflow ran on.")
-    add_output(parser)
 
 
-def github_options(args: argparse.Namespace) -> GitHubOptions | None:
-    """The GitHub settings, or None when nothing asks for GitHub (no network, no token needed)."""
-    options = GitHubOptions(
+def github_options(args: argparse.Namespace) -> GitHubOptions:
+    return GitHubOptions(
         persist=parse_persist(args.persist),
         require_approval=args.require_approval,
         approval_team=args.approval_team or None,
@@ -90,12 +67,10 @@ def github_options(args: argparse.Namespace) -> GitHubOptions | None:
         require_checks=args.require_checks or "",
         target_branch=args.target_branch or None,
     )
-    return options if options.active else None
 
 
-def run(args: argparse.Namespace) -> int:
-    if not args.repo:
-        raise OrchestratorError("--repo is required")
+def request_from(args: argparse.Namespace) -> OrchestrateRequest:
+    """The typed request; every flag is judged here, before any file is read."""
     if args.mode not in MODES:
         raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
     if args.apply_intent not in APPLY_INTENTS:
@@ -103,12 +78,12 @@ def run(args: argparse.Namespace) -> int:
     request = OrchestrateRequest(
         mode=args.mode,
         apply_intent=args.apply_intent,
-        expand_step=parse_step(args.expand_step),
+        expand_step=parse_expand_step(args.expand_step),
         governance=Governance(
             by=args.by, approval_ref=args.approval_ref, rationale=args.rationale, review_by=args.review_by
         ),
-        trace_id=new_trace_id(args.trace_id),
-        thresholds=parse_thresholds(**threshold_kwargs(args)),
+        trace_id=trace_id(args.trace_id),
+        thresholds=common.thresholds(args),
         skip_on_missing_evidence=args.skip_on_missing_evidence,
         fail_on_hold=args.fail_on_hold,
         idempotency_key=args.idempotency_key or None,
@@ -117,26 +92,26 @@ def run(args: argparse.Namespace) -> int:
         evidence_refs=tuple(ref for ref in args.evidence_ref if ref),
     )
     validate_request(request)
-    repo = resolve_repo(args.repo)
-    decision_paths = DecisionPaths.resolve(
-        repo,
-        fleet_status_file=args.fleet_status_file,
-        handoff_telemetry_file=args.handoff_telemetry_file,
-        drill_state_file=args.drill_state_file,
-    )
-    ci_paths = CiPaths.resolve(
-        decision_paths, result_file=args.promotion_ci_result_file, summary_file=args.promotion_ci_summary_file
-    )
-    paths = OrchestratePaths.resolve(ci_paths, result_file=args.result_file, summary_file=args.summary_file)
+    return request
+
+
+def run(args: argparse.Namespace) -> int:
+    common.require_repo(args)
+    request = request_from(args)
+    options = github_options(args)
+    layout = common.layout(args, FILE_KEYS)
     now = utc_now()
     hook = None
-    options = github_options(args)
-    if options is not None and request.mode != "dry_run":
+    if options.active and request.mode != "dry_run":
         from orchestrator.usecases.github_apply import GitHubApplyHook
 
-        hook = GitHubApplyHook(options, paths.apply, repo=repo, now=now, decision_summary_file=paths.ci.summary_file)
-    outcome = orchestrate(request, paths, now=now, apply_hook=hook)
-    emit(outcome.result.to_json(), args.pretty)
+        hook = GitHubApplyHook(options, layout, now=now, env=environment())
+    outcome = orchestrate(request, layout, now=now, apply_hook=hook)
+    if outcome.ci is not None:
+        common.publish_summary(outcome.ci.summary)
+    common.publish_summary(outcome.summary)
+    common.warn(outcome.plan.warnings if outcome.plan else [])
+    common.emit(outcome.result.to_json(), args.pretty)
     if outcome.error:
         sys.stderr.write(f"error: {outcome.error}\n")
     return outcome.exit_code

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator.cli.common import FLEET, add_output, add_repo, emit
-from orchestrator.core.registry import load_registry, normalized
+from orchestrator.cli import common
+from orchestrator.core.registry import normalized
 from orchestrator.runtime.clock import utc_now
-from orchestrator.store.layout import artifact_path, resolve_repo
+from orchestrator.store.registry import load_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_repo(parser)
-    parser.add_argument("--registry-file", help=f"Fleet registry JSON. Default: {FLEET}/registry.v1.json")
+    common.add_repo(parser)
+    common.add_file(parser, "--registry-file", "registry", "Fleet registry JSON")
     parser.add_argument("--loop", help="Only show this loop id.")
-    add_output(parser)
+    common.add_output(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = resolve_repo(args.repo)
-    path = artifact_path(repo, "registry", args.registry_file)
-    doc = load_registry(path, utc_now())
-    emit(normalized(doc, str(path), args.loop), args.pretty)
+    layout = common.layout(args, ("registry",))
+    doc = load_registry(layout.registry, utc_now())
+    common.emit(normalized(doc, str(layout.registry), args.loop), args.pretty)
     return 0

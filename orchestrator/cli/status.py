@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
+from orchestrator.cli import common
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.fleet_status import derive_fleet_status, parse_instant
-from orchestrator.store.fleet_state import load_fleet_state
-from orchestrator.store.layout import DEFAULTS, resolve_repo
+from orchestrator.core.fleet_status import parse_instant
+from orchestrator.runtime.clock import utc_now
+from orchestrator.usecases.status import fleet_status
 
 _FILE_FLAGS: tuple[tuple[str, str, str], ...] = (
     ("--registry-file", "registry", "Fleet registry JSON"),
@@ -30,7 +30,7 @@ _FILE_FLAGS: tuple[tuple[str, str, str], ...] = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", default="", metavar="PATH", help="Repository holding the fleet (required).")
     for flag, key, label in _FILE_FLAGS:
-        parser.add_argument(flag, default=None, metavar="PATH", help=f"{label} path. Default: <repo>/{DEFAULTS[key]}")
+        common.add_file(parser, flag, key, f"{label} path")
     parser.add_argument(
         "--now",
         default=None,
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def parse_now(text: str | None) -> datetime:
     """The evaluation instant from ``--now``; the wall clock is read only when it is not given."""
     if text is None:
-        return datetime.now(UTC)
+        return utc_now()
     moment = parse_instant(text)
     if moment is None:
         moment = parse_instant(f"{text}Z")
@@ -52,25 +52,11 @@ def parse_now(text: str | None) -> datetime:
     return moment
 
 
-def _optional_path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
 def run(args: argparse.Namespace) -> int:
-    if not args.repo:
-        raise OrchestratorError("--repo is required")
+    common.require_repo(args)
     now = parse_now(args.now)
-    repo = resolve_repo(args.repo)
-    state = load_fleet_state(
-        repo,
-        registry_file=_optional_path(args.registry_file),
-        fleet_state_file=_optional_path(args.fleet_state_file),
-        policy_state_file=_optional_path(args.policy_state_file),
-        fleet_telemetry_file=_optional_path(args.fleet_telemetry_file),
-        handoff_state_file=_optional_path(args.handoff_state_file),
-        handoff_telemetry_file=_optional_path(args.handoff_telemetry_file),
-    )
-    status = derive_fleet_status(state, now)
+    layout = common.layout(args, [key for _, key, _ in _FILE_FLAGS])
+    status = fleet_status(layout, now)
     if args.pretty:
         text = json.dumps(status, indent=2, ensure_ascii=False)
     else:

@@ -1,24 +1,21 @@
-"""Governed mutation of the rollout: a pure planner and a locked, crash-safe local adapter.
+"""Planning one governed mutation of the rollout: pure, from texts to texts.
 
 ``plan_apply`` turns the registry text, the apply telemetry text and a request into the new
-registry text, the audit line and the apply state; it reads no file and no clock. The local
-adapter holds the registry lock across read, plan and write, so concurrent applies serialize and
-each one sees the previous one's result; the GitHub adapter calls the same planner on the branch
-head instead.
+registry text, the audit line and the apply state; it reads no file and no clock. The local use
+case (``usecases.apply``) runs it under the fleet lock; the GitHub one runs it on the branch head.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
     ApplyFiles,
     ApplyRecord,
@@ -35,13 +32,10 @@ from orchestrator.core.registry import (
     fleet_id,
     parse_registry_text,
     policy_mode,
-    read_registry_text,
     rollout_point,
     validation_errors,
 )
 from orchestrator.core.timestamps import format_ts, parse_ts
-from orchestrator.store.files import append_line, atomic_write, dumps, exclusive_lock, fsync_dir, read_bytes
-from orchestrator.store.layout import artifact_path
 
 INTENTS: tuple[Intent, ...] = ("expand", "resume", "rollback")
 
@@ -114,11 +108,32 @@ def validate_review_by(review_by: str, now: datetime) -> datetime:
     return stamp
 
 
-def validate_request_fields(request: ApplyRequest) -> None:
-    if request.intent not in INTENTS:
-        raise OrchestratorError("--intent must be one of expand, resume, rollback")
-    if not 1 <= request.expand_step <= 100:
+def validate_expand_step(step: int) -> None:
+    """The one range check of a canary step, whichever command or input it came from."""
+    if not 1 <= step <= 100:
         raise OrchestratorError("--expand-step must be an integer between 1 and 100")
+
+
+def parse_expand_step(raw: str) -> int:
+    """A canary step from its text: digits only, so ``+5`` or ``1e2`` are refused as the reference does."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw.lstrip("0")) > 3:
+        raise OrchestratorError("--expand-step must be an integer between 1 and 100")
+    step = int(raw)
+    validate_expand_step(step)
+    return step
+
+
+def validate_intent(intent: str) -> Intent:
+    """The intent named on the command line, one of the three the reference knows."""
+    for known in INTENTS:
+        if intent == known:
+            return known
+    raise OrchestratorError("--intent must be one of expand, resume, rollback")
+
+
+def validate_request_fields(request: ApplyRequest) -> None:
+    validate_intent(request.intent)
+    validate_expand_step(request.expand_step)
     require_governance(request.by, request.approval_ref, request.rationale, request.review_by)
 
 
@@ -168,7 +183,7 @@ def plan_apply(
     request: ApplyRequest,
     files: ApplyFiles,
     now: datetime,
-    registry_label: Path,
+    registry_label: str,
 ) -> ApplyPlan:
     """Decide the whole effect of one apply; raises ``OrchestratorError`` and changes nothing on refusal."""
     validate_request_fields(request)
@@ -278,167 +293,10 @@ def plan_apply(
     )
 
 
-@dataclass(frozen=True)
-class ApplyPaths:
-    registry_file: Path
-    promotion_state_file: Path
-    apply_state_file: Path
-    apply_telemetry_file: Path
-
-    @classmethod
-    def resolve(
-        cls,
-        repo: Path,
-        *,
-        registry_file: str | None = None,
-        promotion_state_file: str | None = None,
-        apply_state_file: str | None = None,
-        apply_telemetry_file: str | None = None,
-    ) -> ApplyPaths:
-        return cls(
-            registry_file=artifact_path(repo, "registry", registry_file),
-            promotion_state_file=artifact_path(repo, "promotion_state", promotion_state_file),
-            apply_state_file=artifact_path(repo, "apply_state", apply_state_file),
-            apply_telemetry_file=artifact_path(repo, "apply_telemetry", apply_telemetry_file),
-        )
-
-    def record_files(self) -> ApplyFiles:
-        return ApplyFiles(
-            registry_file=str(self.registry_file),
-            promotion_state_file=str(self.promotion_state_file),
-            apply_state_file=str(self.apply_state_file),
-            apply_telemetry_file=str(self.apply_telemetry_file),
-        )
-
-
-def read_decision(promotion_state_file: Path) -> str:
-    if not promotion_state_file.exists():
-        raise OrchestratorError(f"promotion state file not found: {promotion_state_file}")
-    try:
-        state = orjson.loads(read_bytes(promotion_state_file, "promotion state file"))
-    except orjson.JSONDecodeError as exc:
-        raise OrchestratorError(f"invalid promotion state JSON: {promotion_state_file}") from exc
+def decision_of(state: Any) -> str:
+    """``summary.decision`` of a promotion state document, which an apply must have."""
     summary = state.get("summary") if isinstance(state, dict) else None
     decision = summary.get("decision") if isinstance(summary, dict) else None
     if not isinstance(decision, str) or not decision:
         raise OrchestratorError("promotion state missing summary.decision")
     return decision
-
-
-def read_text_if_exists(path: Path, what: str) -> str:
-    if not path.exists():
-        return ""
-    return read_bytes(path, what).decode("utf-8", errors="replace")
-
-
-def journal_path(registry_file: Path) -> Path:
-    return registry_file.with_name(f".{registry_file.name}.promotion-journal")
-
-
-@dataclass(frozen=True)
-class _JournalEntry:
-    """The whole effect of one apply, written before any of it so it can be completed after a crash."""
-
-    registry_file: Path
-    registry_text: str
-    telemetry_file: Path
-    telemetry_line: str | None
-    state_file: Path
-    state_text: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "registryFile": str(self.registry_file),
-            "registryText": self.registry_text,
-            "applyTelemetryFile": str(self.telemetry_file),
-            "telemetryLine": self.telemetry_line,
-            "applyStateFile": str(self.state_file),
-            "applyStateText": self.state_text,
-        }
-
-    @classmethod
-    def read(cls, journal: Path) -> _JournalEntry:
-        try:
-            data = orjson.loads(journal.read_bytes())
-            return cls(
-                registry_file=Path(data["registryFile"]),
-                registry_text=data["registryText"],
-                telemetry_file=Path(data["applyTelemetryFile"]),
-                telemetry_line=data["telemetryLine"],
-                state_file=Path(data["applyStateFile"]),
-                state_text=data["applyStateText"],
-            )
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise OrchestratorError(f"cannot recover the interrupted apply recorded in {journal}: {exc}") from exc
-
-
-def _finish(journal: Path, entry: _JournalEntry, *, registry_now: str, line_recorded: bool) -> None:
-    """Make the journaled writes that are not yet on disk, then drop the journal."""
-    if registry_now != entry.registry_text:
-        atomic_write(entry.registry_file, entry.registry_text)
-    if entry.telemetry_line is not None and not line_recorded:
-        append_line(entry.telemetry_file, entry.telemetry_line)
-    atomic_write(entry.state_file, entry.state_text)
-    journal.unlink()
-    fsync_dir(journal.parent)
-
-
-def recover_interrupted_apply(paths: ApplyPaths) -> bool:
-    """Called with the registry lock held; True when an interrupted apply was completed.
-
-    The journal is written atomically before any of the three files, so it is either absent or
-    whole; each of its writes is skipped when it already landed.
-    """
-    journal = journal_path(paths.registry_file)
-    if not journal.exists():
-        return False
-    sys.stderr.write(f"warning: completing an apply that was interrupted (journal {journal})\n")
-    entry = _JournalEntry.read(journal)
-    telemetry = read_text_if_exists(entry.telemetry_file, "apply telemetry file")
-    _finish(
-        journal,
-        entry,
-        registry_now=read_text_if_exists(entry.registry_file, "fleet registry file"),
-        line_recorded=entry.telemetry_line in telemetry.split("\n"),
-    )
-    return True
-
-
-def apply_locally(paths: ApplyPaths, request: ApplyRequest, *, decision: str, now: datetime) -> ApplyPlan:
-    """Plan and persist one apply while holding the registry lock.
-
-    The three writes (registry, audit line, apply state) are made durable as one unit through a
-    journal: it is written first, and an apply interrupted after that point is completed by the
-    next apply before it plans, so a retry with the same idempotency key replays instead of
-    applying twice.
-    """
-    with exclusive_lock(paths.registry_file, "fleet registry file"):
-        recover_interrupted_apply(paths)
-        registry_text = read_registry_text(paths.registry_file)
-        log = parse_apply_log(read_text_if_exists(paths.apply_telemetry_file, "apply telemetry file"))
-        plan = plan_apply(
-            registry_text=registry_text,
-            apply_log=log,
-            decision=decision,
-            request=request,
-            files=paths.record_files(),
-            now=now,
-            registry_label=paths.registry_file,
-        )
-        for warning in plan.warnings:
-            sys.stderr.write(f"warning: {warning}\n")
-        if plan.telemetry_line is None:
-            atomic_write(paths.apply_state_file, plan.apply_state_text)
-            return plan
-        entry = _JournalEntry(
-            registry_file=paths.registry_file,
-            registry_text=plan.registry_text,
-            telemetry_file=paths.apply_telemetry_file,
-            telemetry_line=plan.telemetry_line,
-            state_file=paths.apply_state_file,
-            state_text=plan.apply_state_text,
-        )
-        journal = journal_path(paths.registry_file)
-        atomic_write(journal, dumps(entry.to_json()) + "\n")
-        _finish(journal, entry, registry_now=registry_text, line_recorded=False)
-    return plan

@@ -14,6 +14,8 @@ from pydantic.alias_generators import to_camel
 SCHEMA_VERSION: Literal["v1"] = "v1"
 
 Decision = Literal["promote", "hold", "skipped"]
+DecisionSeen = Literal["promote", "hold", "skipped", "unknown"]
+"""What an apply or orchestration acted on; ``unknown`` when a rollback went ahead without a readable decision."""
 GateStatus = Literal["pass", "fail"]
 Intent = Literal["expand", "resume", "rollback"]
 Mode = Literal["dry_run", "apply", "rollback"]
@@ -205,7 +207,7 @@ class ApplyRecord(Contract):
     status: Literal["applied"] = "applied"
     intent: Intent
     expand_step: int | None = None
-    decision: str
+    decision: DecisionSeen
     governance: GovernanceRecord
     rollout: RolloutTransition
     files: ApplyFiles
@@ -222,7 +224,7 @@ class OrchestrationApply(Contract):
     executed: bool
     intent: Intent | None
     idempotency_key: str | None
-    record: dict[str, Any] | None
+    record: ApplyRecord | None
 
 
 class OrchestrationFiles(Contract):
@@ -237,6 +239,24 @@ class OrchestrationRollout(Contract):
     after: RolloutPoint
 
 
+class GitHubDeployment(Contract):
+    id: int
+    environment: str
+    sha: str
+    states: list[str]
+
+
+class GitHubReport(Contract):
+    """What the GitHub persistence did: the commit or pull request, its attempts and the deployment."""
+
+    commit_sha: str | None
+    pull_request_url: str | None
+    branch: str
+    attempts: int
+    rebuilt: int
+    deployment: GitHubDeployment | None
+
+
 class OrchestrationResult(Contract):
     """The ``orchestrate`` result (``promotion-orchestrate-result.json``)."""
 
@@ -244,7 +264,7 @@ class OrchestrationResult(Contract):
     timestamp: str
     mode: Mode
     status: OrchestrationStatus
-    decision: str
+    decision: DecisionSeen
     trace_id: str | None
     loop_id: str | None
     horizon_ref: str | None
@@ -256,5 +276,5 @@ class OrchestrationResult(Contract):
     decision_error: str | None = None
     error: str | None = None
     refusal_reason_code: str | None = None
-    github: dict[str, Any] | None = None
+    github: GitHubReport | None = None
     files: OrchestrationFiles

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Annotated, Any, Literal, NotRequired
 
 import orjson
@@ -21,7 +20,6 @@ from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.json_edit import JsonEditError, set_values
 from orchestrator.core.jsonpath import dig, drop_none, is_number
 from orchestrator.core.timestamps import parse_ts
-from orchestrator.store.files import read_bytes
 
 Category = Literal["reconcile_failed", "health_critical", "health_degraded"]
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -250,37 +248,20 @@ def validation_errors(doc: Any, now: datetime, *, require_future_review: bool = 
 
 
 class RegistryInvalid(OrchestratorError):
-    def __init__(self, path: Path, errors: list[str]) -> None:
+    def __init__(self, path: str, errors: list[str]) -> None:
         shown = "; ".join(errors[:8])
         more = f" (+{len(errors) - 8} more)" if len(errors) > 8 else ""
         super().__init__(f"invalid fleet registry: {path}: {shown}{more}")
         self.errors = errors
 
 
-def parse_registry_text(text: str, path: Path) -> dict[str, Any]:
+def parse_registry_text(text: str, path: str) -> dict[str, Any]:
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise OrchestratorError(f"invalid fleet registry JSON: {path}") from exc
     if not isinstance(doc, dict):
         raise RegistryInvalid(path, ["registry must be a JSON object"])
-    return doc
-
-
-def read_registry_text(path: Path) -> str:
-    data = read_bytes(path, "fleet registry file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise OrchestratorError(f"invalid fleet registry JSON: {path} is not UTF-8") from exc
-
-
-def load_registry(path: Path, now: datetime, *, require_future_review: bool = True) -> dict[str, Any]:
-    """The validated registry document, or a one-line error listing what is wrong."""
-    doc = parse_registry_text(read_registry_text(path), path)
-    errors = validation_errors(doc, now, require_future_review=require_future_review)
-    if errors:
-        raise RegistryInvalid(path, errors)
     return doc
 
 

@@ -16,6 +16,7 @@ from github import Github
 from github.Repository import Repository
 
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.models import GitHubDeployment, GitHubReport
 from orchestrator.github import approvals, checks, deployments, gitdata
 from orchestrator.github.client import Sleep, connect, github_call
 from orchestrator.github.context import GitHubContext
@@ -55,32 +56,24 @@ class GovernanceOutputs:
         """True when nothing needed committing (an idempotent replay or an unchanged tree)."""
         return self.commit_sha is None
 
-    def action_outputs(self) -> dict[str, str]:
-        return {
-            "commit-sha": self.commit_sha or "",
-            "pull-request-url": self.pull_request_url or "",
-            "deployment-id": str(self.deployment.deployment_id) if self.deployment else "",
-        }
-
-    def as_json(self) -> dict[str, object]:
-        """A token-free summary for the result file."""
-        return {
-            "commitSha": self.commit_sha,
-            "pullRequestUrl": self.pull_request_url,
-            "branch": self.branch,
-            "attempts": self.attempts,
-            "rebuilt": self.rebuilt,
-            "deployment": (
-                {
-                    "id": self.deployment.deployment_id,
-                    "environment": self.deployment.environment,
-                    "sha": self.deployment.sha,
-                    "states": list(self.deployment.states),
-                }
-                if self.deployment
-                else None
-            ),
-        }
+    def report(self) -> GitHubReport:
+        """A token-free account for the result file."""
+        deployment = self.deployment
+        return GitHubReport(
+            commit_sha=self.commit_sha,
+            pull_request_url=self.pull_request_url,
+            branch=self.branch,
+            attempts=self.attempts,
+            rebuilt=self.rebuilt,
+            deployment=GitHubDeployment(
+                id=deployment.deployment_id,
+                environment=deployment.environment,
+                sha=deployment.sha,
+                states=list(deployment.states),
+            )
+            if deployment
+            else None,
+        )
 
 
 def workspace_path(path: Path, workspace: Path) -> str:

@@ -8,7 +8,6 @@ escape for their own context.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from typing import Any
@@ -85,12 +84,3 @@ def _environment() -> jinja2.Environment:
 
 def render(template: str, **context: Any) -> str:
     return _environment().get_template(template).render(**context)
-
-
-def append_step_summary(markdown: str) -> None:
-    """Append to ``$GITHUB_STEP_SUMMARY`` when running under Actions, as the reference does."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    with open(target, "a", encoding="utf-8") as handle:
-        handle.write(markdown if markdown.endswith("\n") else markdown + "\n")

@@ -19,11 +19,7 @@ import orjson
 
 from orchestrator.core.errors import OrchestratorError
 
-
-def dumps(value: Any, *, pretty: bool = False) -> str:
-    """JSON as the reference prints it: compact on one line, or indented by two spaces."""
-    option = orjson.OPT_INDENT_2 if pretty else 0
-    return orjson.dumps(value, option=option).decode("utf-8")
+READ_CHUNK = 1 << 20
 
 
 def read_bytes(path: Path, what: str) -> bytes:
@@ -38,6 +34,38 @@ def read_bytes(path: Path, what: str) -> bytes:
         raise OrchestratorError(f"{what} is not readable: {path}") from exc
     except OSError as exc:
         raise OrchestratorError(f"{what} could not be read: {path}: {exc.strerror}") from exc
+
+
+def read_text_if_exists(path: Path, what: str) -> str:
+    """The file as text (undecodable bytes replaced), or empty when it does not exist yet."""
+    if not path.exists():
+        return ""
+    return read_bytes(path, what).decode("utf-8", errors="replace")
+
+
+def load_json(path: Path, what: str) -> Any:
+    """One JSON document; a missing file and bad JSON are one-line errors naming ``what``."""
+    data = read_bytes(path, what)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise OrchestratorError(f"invalid {what} JSON: {path}") from exc
+
+
+def read_chunks(path: Path, size: int = READ_CHUNK) -> Iterator[bytes]:
+    """The file in blocks of ``size`` bytes, so a large log is scanned in bounded memory."""
+    with path.open("rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append to a file another process owns (the Actions step summary), ending with a newline."""
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise OrchestratorError(f"cannot append to {path}: {exc.strerror}") from exc
 
 
 def fsync_dir(folder: Path) -> None:

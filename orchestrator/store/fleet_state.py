@@ -8,7 +8,7 @@ long-lived log costs the same as a fresh one.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,8 @@ import orjson
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.fleet_status import FleetFiles, FleetState
-from orchestrator.core.registry import load_registry
-from orchestrator.store.layout import artifact_path, resolve_repo
+from orchestrator.store.layout import FleetLayout
+from orchestrator.store.registry import load_registry
 
 _TAIL_BLOCK = 8192
 
@@ -82,64 +82,37 @@ def _read_document(path: Path, invalid: str) -> dict[str, Any] | None:
     raise OrchestratorError(f"{invalid}: {path}")
 
 
-def load_fleet_state(
-    repo: Path,
-    *,
-    registry_file: Path | None = None,
-    fleet_state_file: Path | None = None,
-    policy_state_file: Path | None = None,
-    fleet_telemetry_file: Path | None = None,
-    handoff_state_file: Path | None = None,
-    handoff_telemetry_file: Path | None = None,
-) -> FleetState:
-    """Read the fleet under ``repo``; each ``*_file`` overrides its default location.
+def load_fleet_state(layout: FleetLayout, now: datetime) -> FleetState:
+    """Read the fleet's state files from ``layout``.
 
     Raises ``OrchestratorError`` when the registry or fleet state is missing or invalid, or when
     a present policy or handoff state is not valid JSON. A passed review deadline does not make
     the registry invalid here: the status reports it as governance posture at its evaluation time.
     """
-    root = resolve_repo(str(repo))
-
-    def locate(key: str, override: Path | None) -> Path:
-        return artifact_path(root, key, None if override is None else str(override))
-
-    files = {
-        "registry": locate("registry", registry_file),
-        "fleet_state": locate("fleet_state", fleet_state_file),
-        "policy_state": locate("policy_state", policy_state_file),
-        "reconcile_telemetry": locate("reconcile_telemetry", fleet_telemetry_file),
-        "handoff_state": locate("handoff_state", handoff_state_file),
-        "handoff_telemetry": locate("handoff_telemetry", handoff_telemetry_file),
-    }
-
-    if not files["fleet_state"].is_file():
-        raise OrchestratorError(f"fleet state file not found: {files['fleet_state']}")
-    registry = load_registry(files["registry"], datetime.now(UTC), require_future_review=False)
-    fleet = _read_document(files["fleet_state"], "invalid fleet state JSON")
-
+    if not layout.fleet_state.is_file():
+        raise OrchestratorError(f"fleet state file not found: {layout.fleet_state}")
+    registry = load_registry(layout.registry, now, require_future_review=False)
+    fleet = _read_document(layout.fleet_state, "invalid fleet state JSON")
     policy = None
-    if files["policy_state"].is_file():
-        policy = _read_document(files["policy_state"], "invalid policy state JSON")
-    latest_reconcile = _latest_record(files["reconcile_telemetry"])
+    if layout.policy_state.is_file():
+        policy = _read_document(layout.policy_state, "invalid policy state JSON")
     handoff = None
-    if files["handoff_state"].is_file():
-        handoff = _read_document(files["handoff_state"], "invalid handoff state JSON")
-    latest_handoff = _latest_record(files["handoff_telemetry"])
-
+    if layout.handoff_state.is_file():
+        handoff = _read_document(layout.handoff_state, "invalid handoff state JSON")
     return FleetState(
-        repo_path=str(root),
+        repo_path=str(layout.repo),
         registry=registry,
         fleet=fleet or {},
         policy=policy,
         handoff=handoff,
-        latest_reconcile_telemetry=latest_reconcile,
-        latest_handoff_telemetry=latest_handoff,
+        latest_reconcile_telemetry=_latest_record(layout.reconcile_telemetry),
+        latest_handoff_telemetry=_latest_record(layout.handoff_telemetry),
         files=FleetFiles(
-            registry_file=str(files["registry"]),
-            fleet_state_file=str(files["fleet_state"]),
-            policy_state_file=str(files["policy_state"]),
-            fleet_telemetry_file=str(files["reconcile_telemetry"]),
-            handoff_state_file=str(files["handoff_state"]),
-            handoff_telemetry_file=str(files["handoff_telemetry"]),
+            registry_file=str(layout.registry),
+            fleet_state_file=str(layout.fleet_state),
+            policy_state_file=str(layout.policy_state),
+            fleet_telemetry_file=str(layout.reconcile_telemetry),
+            handoff_state_file=str(layout.handoff_state),
+            handoff_telemetry_file=str(layout.handoff_telemetry),
         ),
     )

@@ -1,34 +1,42 @@
-"""Default artifact locations, all under ``<repo>/.superloop/ops-manager/fleet/`` as the reference uses."""
+"""Where every file of a fleet lives, resolved once from the repository root and the operator's overrides.
+
+The reference scripts keep each artifact at a fixed place under ``<repo>/.superloop/ops-manager/fleet/``
+and let a flag replace any one of them; an override is read relative to the working directory, as
+the scripts' shell would. ``FleetLayout`` is the only place that knows those defaults.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path, PurePosixPath
 
-FLEET_DIR = Path(".superloop/ops-manager/fleet")
+from orchestrator.core.errors import OrchestratorError
 
-DEFAULTS: dict[str, Path] = {
+FLEET_DIR = PurePosixPath(".superloop/ops-manager/fleet")
+
+DEFAULTS: Mapping[str, PurePosixPath] = {
     "registry": FLEET_DIR / "registry.v1.json",
-    "handoff_telemetry": FLEET_DIR / "telemetry/handoff.jsonl",
+    "fleet_state": FLEET_DIR / "state.json",
+    "policy_state": FLEET_DIR / "policy-state.json",
+    "handoff_state": FLEET_DIR / "handoff-state.json",
     "reconcile_telemetry": FLEET_DIR / "telemetry/reconcile.jsonl",
+    "handoff_telemetry": FLEET_DIR / "telemetry/handoff.jsonl",
     "drill_state": FLEET_DIR / "drills/promotion.v1.json",
     "promotion_state": FLEET_DIR / "promotion-state.json",
     "promotion_telemetry": FLEET_DIR / "telemetry/promotion.jsonl",
-    "ci_summary": FLEET_DIR / "promotion-ci-summary.md",
     "ci_result": FLEET_DIR / "promotion-ci-result.json",
+    "ci_summary": FLEET_DIR / "promotion-ci-summary.md",
     "apply_state": FLEET_DIR / "promotion-apply-state.json",
     "apply_telemetry": FLEET_DIR / "telemetry/promotion-apply.jsonl",
     "orchestrate_result": FLEET_DIR / "promotion-orchestrate-result.json",
     "orchestrate_summary": FLEET_DIR / "promotion-orchestrate-summary.md",
-    "fleet_state": FLEET_DIR / "state.json",
-    "policy_state": FLEET_DIR / "policy-state.json",
-    "handoff_state": FLEET_DIR / "handoff-state.json",
 }
+"""Each file's place relative to the repository root, keyed by the ``FleetLayout`` field that holds it."""
 
 
 def resolve_repo(repo: str) -> Path:
     """The repository as an absolute path, refusing a missing one (the reference's ``cd`` fails)."""
-    from orchestrator.core.errors import OrchestratorError
-
     if not repo:
         raise OrchestratorError("--repo is required")
     path = Path(repo)
@@ -37,8 +45,48 @@ def resolve_repo(repo: str) -> Path:
     return path.resolve()
 
 
-def artifact_path(repo: Path, key: str, override: str | None) -> Path:
-    """An operator override (relative to the working directory, as in the scripts) or the default."""
-    if override:
-        return Path(override).absolute()
-    return repo / DEFAULTS[key]
+@dataclass(frozen=True)
+class FleetLayout:
+    """Every path of one fleet; built by ``resolve`` and then passed, never recomputed."""
+
+    repo: Path
+    registry: Path
+    fleet_state: Path
+    policy_state: Path
+    handoff_state: Path
+    reconcile_telemetry: Path
+    handoff_telemetry: Path
+    drill_state: Path
+    promotion_state: Path
+    promotion_telemetry: Path
+    ci_result: Path
+    ci_summary: Path
+    apply_state: Path
+    apply_telemetry: Path
+    orchestrate_result: Path
+    orchestrate_summary: Path
+    fleet_status: Path | None = None
+    """A precomputed fleet status file; ``None`` means the status is derived from the fleet state."""
+
+    @classmethod
+    def resolve(cls, repo: str, overrides: Mapping[str, str | None] | None = None) -> FleetLayout:
+        """The layout under ``repo``; each non-empty override replaces the default of its field."""
+        root = resolve_repo(repo)
+        given = {key: value for key, value in (overrides or {}).items() if value}
+        unknown = set(given) - set(DEFAULTS) - {"fleet_status"}
+        if unknown:
+            raise ValueError(f"unknown fleet files: {sorted(unknown)}")
+        paths = {
+            key: Path(given[key]).absolute() if key in given else root / default for key, default in DEFAULTS.items()
+        }
+        status = given.get("fleet_status")
+        return cls(repo=root, **paths, fleet_status=Path(status).absolute() if status else None)
+
+    @property
+    def journal(self) -> Path:
+        """The apply journal, beside the registry it guards (an apply is atomic per registry)."""
+        return self.registry.with_name(f".{self.registry.name}.promotion-journal")
+
+    def describe(self) -> dict[str, str]:
+        """Every path as text, for diagnostics."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}

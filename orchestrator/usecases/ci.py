@@ -4,32 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from orchestrator.core.hints import gate_rows, what_would_change
+from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import PromotionState, SkippedResult, SkippedSource, SkippedSummary, Thresholds
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.core.timestamps import format_ts
-from orchestrator.render.markdown import append_step_summary, render
-from orchestrator.store.files import atomic_write, dumps
-from orchestrator.store.layout import artifact_path
-from orchestrator.usecases.decide import DecisionPaths, evaluate, record_decision
-
-
-@dataclass(frozen=True)
-class CiPaths:
-    decision: DecisionPaths
-    result_file: Path
-    summary_file: Path
-
-    @classmethod
-    def resolve(cls, decision: DecisionPaths, *, result_file: str | None, summary_file: str | None) -> CiPaths:
-        return cls(
-            decision=decision,
-            result_file=artifact_path(decision.repo, "ci_result", result_file),
-            summary_file=artifact_path(decision.repo, "ci_summary", summary_file),
-        )
+from orchestrator.render.markdown import render
+from orchestrator.store.evidence import missing_files
+from orchestrator.store.files import atomic_write
+from orchestrator.store.layout import FleetLayout
+from orchestrator.usecases.decide import evaluate, record_decision
 
 
 @dataclass(frozen=True)
@@ -44,26 +30,26 @@ class CiOutcome:
         return self.decision == "hold"
 
 
-def missing_evidence(paths: DecisionPaths) -> list[str]:
-    candidates = [paths.fleet_status_file, paths.handoff_telemetry_file, paths.drill_state_file]
-    return [str(p) for p in candidates if p is not None and not p.is_file()]
+def missing_evidence(layout: FleetLayout) -> list[str]:
+    """The evidence files that are absent (a skip reason under ``--skip-on-missing-evidence``)."""
+    return missing_files([layout.fleet_status, layout.handoff_telemetry, layout.drill_state])
 
 
 def run_ci(
-    paths: CiPaths,
+    layout: FleetLayout,
     thresholds: Thresholds,
     *,
     now: datetime,
     trace_id: str,
     skip_on_missing_evidence: bool,
 ) -> CiOutcome:
-    """Decide (or skip), then write the result and summary files and the step summary."""
-    missing = missing_evidence(paths.decision)
+    """Decide (or skip), then write the result and summary files; the summary is returned for the shells."""
+    missing = missing_evidence(layout)
     if skip_on_missing_evidence and missing:
         skipped = SkippedResult(
             generated_at=format_ts(now),
             trace_id=trace_id,
-            source=SkippedSource(repo_path=str(paths.decision.repo)),
+            source=SkippedSource(repo_path=str(layout.repo)),
             summary=SkippedSummary(reason_codes=[ReasonCode.CI_MISSING_EVIDENCE], missing_evidence_paths=missing),
         )
         payload = skipped.to_json()
@@ -74,11 +60,11 @@ def run_ci(
             reason_codes=payload["summary"]["reasonCodes"],
             missing_paths=missing,
         )
-        _write(paths, payload, summary)
+        _write(layout, payload, summary)
         return CiOutcome(payload=payload, decision="skipped", state=None, summary=summary)
 
-    state = evaluate(paths.decision, thresholds, now=now, trace_id=trace_id)
-    payload = record_decision(state, paths.decision)
+    state = evaluate(layout, thresholds, now=now, trace_id=trace_id)
+    payload = record_decision(state, layout)
     summary = render(
         "ci-summary.md.j2",
         skipped=False,
@@ -87,16 +73,15 @@ def run_ci(
         reason_codes=state.summary.reason_codes,
         rows=gate_rows(state),
         changes=what_would_change(state),
-        result_file=str(paths.result_file),
-        promotion_state_file=str(paths.decision.promotion_state_file),
-        promotion_telemetry_file=str(paths.decision.promotion_telemetry_file),
+        result_file=str(layout.ci_result),
+        promotion_state_file=str(layout.promotion_state),
+        promotion_telemetry_file=str(layout.promotion_telemetry),
         trace_id=trace_id,
     )
-    _write(paths, payload, summary)
+    _write(layout, payload, summary)
     return CiOutcome(payload=payload, decision=state.summary.decision, state=state, summary=summary)
 
 
-def _write(paths: CiPaths, payload: dict[str, Any], summary: str) -> None:
-    atomic_write(paths.result_file, dumps(payload) + "\n")
-    atomic_write(paths.summary_file, summary)
-    append_step_summary(summary)
+def _write(layout: FleetLayout, payload: dict[str, Any], summary: str) -> None:
+    atomic_write(layout.ci_result, dumps(payload) + "\n")
+    atomic_write(layout.ci_summary, summary)

@@ -1,4 +1,4 @@
-"""Plug the GitHub layer into orchestration: the apply runs on the branch head and lands as a commit.
+"""The GitHub apply use case: the apply runs on the branch head and lands as a commit.
 
 ``GitHubApplyHook`` is the callable ``orchestrate`` uses in place of the local apply. It runs
 the preflight (approval, CI gate) before anything changes, plans the apply with the same pure
@@ -9,15 +9,14 @@ workspace so later steps see what was committed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from orchestrator.core.apply_plan import ApplyPaths, ApplyPlan, ApplyRequest, apply_locally, parse_apply_log, plan_apply
+from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, parse_apply_log, plan_apply
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.models import GitHubReport
 from orchestrator.github import governance
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.deployments import deployment_payload
@@ -26,6 +25,8 @@ from orchestrator.github.options import GitHubOptions
 from orchestrator.github.persist import Mutation, commit_message
 from orchestrator.render.markdown import Safe, render
 from orchestrator.store.files import atomic_write
+from orchestrator.store.layout import FleetLayout
+from orchestrator.usecases.apply import apply_locally, record_files
 
 
 def find_workspace(repo: Path, env: Mapping[str, str]) -> Path:
@@ -39,44 +40,30 @@ def find_workspace(repo: Path, env: Mapping[str, str]) -> Path:
 
 
 class GitHubApplyHook:
-    """The ``apply_hook`` for ``orchestrate``; ``report()`` adds the GitHub facts to the result."""
+    """The ``apply_hook`` for ``orchestrate``; its report adds the GitHub facts to the result."""
 
-    def __init__(
-        self,
-        options: GitHubOptions,
-        paths: ApplyPaths,
-        *,
-        repo: Path,
-        now: datetime,
-        decision_summary_file: Path,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        environ = os.environ if env is None else env
+    def __init__(self, options: GitHubOptions, layout: FleetLayout, *, now: datetime, env: Mapping[str, str]) -> None:
         self.options = options
-        self.paths = paths
+        self.layout = layout
         self.now = now
-        self.decision_summary_file = decision_summary_file
         self.outputs: governance.GovernanceOutputs | None = None
         self.refusal_code: str | None = None
-        workspace = find_workspace(repo, environ)
+        workspace = find_workspace(layout.repo, env)
         self.registry_key, self.state_key, self.telemetry_key = (
             governance.workspace_path(p, workspace)
-            for p in (paths.registry_file, paths.apply_state_file, paths.apply_telemetry_file)
+            for p in (layout.registry, layout.apply_state, layout.apply_telemetry)
         )
-        throttle = environ.get("PROMOTION_ROLLOUT_GITHUB_THROTTLE", "1") != "0"
-        self.session = governance.open_session(GitHubContext.from_env(environ, token=options.token), throttle=throttle)
+        throttle = env.get("PROMOTION_ROLLOUT_GITHUB_THROTTLE", "1") != "0"
+        self.session = governance.open_session(GitHubContext.from_env(env, token=options.token), throttle=throttle)
         self.target = options.target_branch or self.session.context.default_branch()
 
-    def report(self) -> dict[str, Any]:
-        return {
-            "github": self.outputs.as_json() if self.outputs else None,
-            "refusal_reason_code": self.refusal_code,
-        }
+    def github_report(self) -> GitHubReport | None:
+        return self.outputs.report() if self.outputs else None
 
-    def action_outputs(self) -> dict[str, str]:
-        return self.outputs.action_outputs() if self.outputs else {}
+    def refusal_reason_code(self) -> str | None:
+        return self.refusal_code
 
-    def __call__(self, request: ApplyRequest, decision: str) -> ApplyPlan:
+    def __call__(self, request: ApplyRequest, decision: str, decision_summary: str) -> ApplyPlan:
         options = self.options
         try:
             governance.preflight(
@@ -92,7 +79,9 @@ class GitHubApplyHook:
             self.refusal_code = exc.reason_code
             raise
         if options.persist == "none":
-            return apply_locally(self.paths, request, decision=decision, now=self.now)
+            return apply_locally(
+                self.layout, request, decision=decision, now=self.now, decision_file=self.layout.ci_result
+            )
         keyed = replace(request, idempotency_key=request.idempotency_key or request.trace_id)
         plans: list[ApplyPlan] = []
 
@@ -102,10 +91,8 @@ class GitHubApplyHook:
             return self._mutation(plan, texts.get(self.telemetry_key) or "", keyed, decision)
 
         def pr_body(mutation: Mutation) -> str:
-            """The decision summary was rendered (and escaped) by this run, so it is embedded as is."""
-            summary_file = self.decision_summary_file
-            decision_summary = Safe(summary_file.read_text()) if summary_file.exists() else ""
-            return render("pull-request.md.j2", record=plans[-1].record, decision_summary=decision_summary)
+            """The decision summary was rendered (and escaped) by this run, in memory, so it is embedded as is."""
+            return render("pull-request.md.j2", record=plans[-1].record, decision_summary=Safe(decision_summary))
 
         self.outputs = governance.persist_and_record(
             self.session,
@@ -129,9 +116,9 @@ class GitHubApplyHook:
             apply_log=parse_apply_log(texts.get(self.telemetry_key) or ""),
             decision=decision,
             request=request,
-            files=self.paths.record_files(),
+            files=record_files(self.layout, self.layout.ci_result),
             now=self.now,
-            registry_label=self.paths.registry_file,
+            registry_label=str(self.layout.registry),
         )
 
     def _mutation(self, plan: ApplyPlan, telemetry: str, request: ApplyRequest, decision: str) -> Mutation:
@@ -162,9 +149,9 @@ class GitHubApplyHook:
     def _mirror(self, mutation: Mutation) -> None:
         """Write the committed texts into the workspace, so later steps read what the branch holds."""
         for key, local in (
-            (self.registry_key, self.paths.registry_file),
-            (self.state_key, self.paths.apply_state_file),
-            (self.telemetry_key, self.paths.apply_telemetry_file),
+            (self.registry_key, self.layout.registry),
+            (self.state_key, self.layout.apply_state),
+            (self.telemetry_key, self.layout.apply_telemetry),
         ):
             if key in mutation.files:
                 atomic_write(local, mutation.files[key])

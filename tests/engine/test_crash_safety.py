@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import (
+
+import orchestrator.store.journal
+from orchestrator.core.apply_plan import parse_apply_log
+from orchestrator.store.layout import FleetLayout
+from orchestrator.core.registry import validation_errors
+from orchestrator.runtime.clock import utc_now
+from tests.engine.engine_support import (
     REPO_ROOT,
     Fleet,
     Runner,
@@ -27,11 +33,6 @@ from engine_support import (
     write_promotion_state,
     write_registry_guarded_auto,
 )
-
-import orchestrator.core.apply_plan
-from orchestrator.core.apply_plan import journal_path, parse_apply_log
-from orchestrator.core.registry import validation_errors
-from orchestrator.runtime.clock import utc_now
 
 KILLS = 50
 TORN = '{"schemaVersion":"v1","timestamp":"2026-11-26T10:00:00Z","category":"promotion_apply","fleetId":"fle'
@@ -115,12 +116,12 @@ def test_kill_minus_nine_at_random_moments_never_corrupts_state(tmp_path: Path, 
         if recorded:
             assert moved, "an audit record exists for a mutation the registry does not show"
 
-        journal_pending = journal_path(fleet.registry).exists()
+        journal_pending = FleetLayout.resolve(str(fleet.repo)).journal.exists()
         retry = cli(*args)
         assert retry.code == 0, retry.stderr
         assert "Traceback" not in retry.stderr
         assert retry.json()["replayed"] is (recorded or journal_pending)
-        assert not journal_path(fleet.registry).exists()
+        assert not FleetLayout.resolve(str(fleet.repo)).journal.exists()
         replay = cli(*args)
         assert replay.code == 0, replay.stderr
         assert replay.json()["replayed"] is True
@@ -146,7 +147,7 @@ def test_crash_between_registry_write_and_audit_append_is_not_applied_twice(
         raise SystemExit(137)
 
     with monkeypatch.context() as patch:
-        patch.setattr(orchestrator.core.apply_plan, "append_line", crash)
+        patch.setattr(orchestrator.store.journal, "append_line", crash)
         crashed = cli(*args)
     assert crashed.code == 137
     retry = cli(*args)

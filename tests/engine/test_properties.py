@@ -17,7 +17,7 @@ from orchestrator.core.evidence.handoff import scan_handoff
 from orchestrator.core.gates import Evidence, decide
 from orchestrator.core.models import PromotionSource, PromotionState, Thresholds
 from orchestrator.core.reasons import REQUIRED_DRILLS, REQUIRED_SUPPRESSION_PATHS
-from orchestrator.usecases.decide import parse_thresholds
+from orchestrator.core.thresholds import parse_thresholds
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SOURCE = PromotionSource(

@@ -1,0 +1,121 @@
+"""What an orchestration asks for, and the pure rules that turn a decision into what happens next.
+
+A rollback is the safety action, so a failed or held decision does not stop it; the overrides
+record why it went ahead. Free text (rationale, refs) is data and never reaches an argument list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from orchestrator.core.apply_plan import ApplyRequest, merged_evidence_refs, require_governance, validate_expand_step
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.models import Mode, OrchestrationStatus, Thresholds
+from orchestrator.core.reasons import ReasonCode
+
+MODES: tuple[Mode, ...] = ("dry_run", "apply", "rollback")
+APPLY_INTENTS = ("expand", "resume")
+EXIT_REFUSED = 1
+EXIT_HOLD = 2
+
+
+@dataclass(frozen=True)
+class Governance:
+    by: str = ""
+    approval_ref: str = ""
+    rationale: str = ""
+    review_by: str = ""
+
+
+@dataclass(frozen=True)
+class OrchestrateRequest:
+    mode: Mode
+    apply_intent: Literal["expand", "resume"]
+    expand_step: int
+    governance: Governance
+    trace_id: str
+    thresholds: Thresholds
+    skip_on_missing_evidence: bool = False
+    fail_on_hold: bool = False
+    idempotency_key: str | None = None
+    loop_id: str | None = None
+    horizon_ref: str | None = None
+    evidence_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionPhase:
+    """The decision as the orchestration saw it: its value, or why there was none."""
+
+    decision: Literal["promote", "hold", "skipped", "unknown"]
+    failed_gates: list[str]
+    reason_codes: list[str]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What to do after deciding: apply (with overrides) or stop with a status and exit code."""
+
+    apply: bool
+    status: OrchestrationStatus
+    exit_code: int = 0
+    error: str | None = None
+    overrides: tuple[str, ...] = ()
+
+
+def validate_request(request: OrchestrateRequest) -> None:
+    """Everything that can be refused before any evidence is read."""
+    if request.mode not in MODES:
+        raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
+    if request.apply_intent not in APPLY_INTENTS:
+        raise OrchestratorError("--apply-intent must be one of expand, resume")
+    validate_expand_step(request.expand_step)
+    if request.mode != "dry_run":
+        gov = request.governance
+        require_governance(gov.by, gov.approval_ref, gov.rationale, gov.review_by, context=f" for mode {request.mode}")
+
+
+def rollback_overrides(phase: DecisionPhase, *, held: bool) -> tuple[str, ...]:
+    """Why a rollback went ahead despite its decision phase."""
+    overrides: list[str] = []
+    if phase.error is not None:
+        overrides.append(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN)
+    if held:
+        overrides.append(ReasonCode.ROLLBACK_HOLD_OVERRIDDEN)
+    return tuple(overrides)
+
+
+def next_step(request: OrchestrateRequest, phase: DecisionPhase) -> NextStep:
+    """Refuse without a decision, stop on a hold under ``--fail-on-hold``, preview, or go on to apply."""
+    held = phase.decision == "hold" and request.fail_on_hold
+    if request.mode == "rollback":
+        return NextStep(apply=True, status="rolled_back", overrides=rollback_overrides(phase, held=held))
+    if phase.error is not None:
+        return NextStep(apply=False, status="refused", exit_code=EXIT_REFUSED, error=phase.error)
+    if held:
+        error = f"decision is hold; failed gates: {', '.join(phase.failed_gates) or 'none'}"
+        return NextStep(apply=False, status="held", exit_code=EXIT_HOLD, error=error)
+    if request.mode == "dry_run":
+        return NextStep(apply=False, status="preview")
+    return NextStep(apply=True, status="applied")
+
+
+def apply_request(request: OrchestrateRequest, decision_file: str, overrides: tuple[str, ...]) -> ApplyRequest:
+    """The apply this orchestration asks for, with the decision file among its evidence refs."""
+    gov = request.governance
+    return ApplyRequest(
+        intent=request.apply_intent if request.mode == "apply" else "rollback",
+        by=gov.by,
+        approval_ref=gov.approval_ref,
+        rationale=gov.rationale,
+        review_by=gov.review_by,
+        trace_id=request.trace_id,
+        expand_step=request.expand_step,
+        idempotency_key=request.idempotency_key,
+        loop_id=request.loop_id,
+        horizon_ref=request.horizon_ref,
+        evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, decision_file)),
+        overrides=overrides,
+    )

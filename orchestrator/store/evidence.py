@@ -1,0 +1,55 @@
+"""Reading the evidence files the gates judge: whole documents, or the handoff log in blocks.
+
+Absent optional evidence is ``None`` (the gates fail closed on it); an unreadable file becomes an
+``EvidenceError`` for its gate rather than an exception, so the decision still gets written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.models import EvidenceError
+from orchestrator.store.files import load_json, read_bytes, read_chunks
+
+
+def unreadable(path: Path, gate: str, exc: OSError | OrchestratorError) -> EvidenceError:
+    reason = exc.message if isinstance(exc, OrchestratorError) else (exc.strerror or str(exc))
+    return EvidenceError(file=str(path), field="$", message=f"unreadable: {reason}", gate=gate)
+
+
+def read_status_document(path: Path) -> Any:
+    """A precomputed fleet status; unlike optional evidence it must exist."""
+    if not path.exists():
+        raise OrchestratorError(f"fleet status file not found: {path}")
+    return load_json(path, "fleet status")
+
+
+def handoff_blocks(path: Path, gate: str) -> tuple[Iterator[bytes] | None, EvidenceError | None]:
+    """The handoff log as blocks to stream, ``None`` when absent, or why it cannot be read."""
+    if path.is_dir():
+        return None, unreadable(path, gate, OrchestratorError("is a directory"))
+    if not path.exists():
+        return None, None
+    return read_chunks(path), None
+
+
+def read_drill_document(path: Path, gate: str) -> tuple[Any, EvidenceError | None]:
+    """The drill state document, ``None`` when absent, or why it cannot be read."""
+    if not path.exists():
+        return None, None
+    try:
+        return orjson.loads(read_bytes(path, "drill state")), None
+    except OrchestratorError as exc:
+        return None, unreadable(path, gate, exc)
+    except orjson.JSONDecodeError as exc:
+        return None, EvidenceError(file=str(path), field="$", message=f"not valid JSON ({exc.args[0]})", gate=gate)
+
+
+def missing_files(paths: Iterable[Path | None]) -> list[str]:
+    """The given paths that are not regular files, as text (``None`` entries are not asked for)."""
+    return [str(path) for path in paths if path is not None and not path.is_file()]
