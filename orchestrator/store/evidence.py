@@ -14,7 +14,8 @@ import orjson
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import EvidenceError
-from orchestrator.store.files import load_json, read_bytes, read_chunks
+from orchestrator.store.confined import entry_kind
+from orchestrator.store.files import exists, is_file, load_json, open_chunks, read_bytes
 
 
 def unreadable(path: Path, gate: str, exc: OSError | OrchestratorError) -> EvidenceError:
@@ -24,23 +25,27 @@ def unreadable(path: Path, gate: str, exc: OSError | OrchestratorError) -> Evide
 
 def read_status_document(path: Path) -> Any:
     """A precomputed fleet status; unlike optional evidence it must exist."""
-    if not path.exists():
+    if not exists(path):
         raise OrchestratorError(f"fleet status file not found: {path}")
     return load_json(path, "fleet status")
 
 
 def handoff_blocks(path: Path, gate: str) -> tuple[Iterator[bytes] | None, EvidenceError | None]:
     """The handoff log as blocks to stream, ``None`` when absent, or why it cannot be read."""
-    if path.is_dir():
+    kind = entry_kind(path)
+    if kind == "folder":
         return None, unreadable(path, gate, OrchestratorError("is a directory"))
-    if not path.exists():
+    if kind == "missing":
         return None, None
-    return read_chunks(path), None
+    try:
+        return open_chunks(path), None
+    except (OSError, OrchestratorError) as exc:
+        return None, unreadable(path, gate, exc)
 
 
 def read_drill_document(path: Path, gate: str) -> tuple[Any, EvidenceError | None]:
     """The drill state document, ``None`` when absent, or why it cannot be read."""
-    if not path.exists():
+    if not exists(path):
         return None, None
     try:
         return orjson.loads(read_bytes(path, "drill state")), None
@@ -52,4 +57,4 @@ def read_drill_document(path: Path, gate: str) -> tuple[Any, EvidenceError | Non
 
 def missing_files(paths: Iterable[Path | None]) -> list[str]:
     """The given paths that are not regular files, as text (``None`` entries are not asked for)."""
-    return [str(path) for path in paths if path is not None and not path.is_file()]
+    return [str(path) for path in paths if path is not None and not is_file(path)]

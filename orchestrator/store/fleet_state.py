@@ -7,7 +7,6 @@ long-lived log costs the same as a fresh one.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,9 @@ import orjson
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.fleet_status import FleetFiles, FleetState
+from orchestrator.store.files import exists, is_file, read_bytes, read_tail
 from orchestrator.store.layout import FleetLayout
 from orchestrator.store.registry import load_registry
-
-_TAIL_BLOCK = 8192
 
 
 def read_last_line(path: Path) -> str | None:
@@ -28,34 +26,13 @@ def read_last_line(path: Path) -> str | None:
     A final newline ends the last line rather than starting an empty one, so ``a\\nb\\n`` gives
     ``b`` while ``a\\n\\n`` gives an empty line.
     """
-    try:
-        with path.open("rb") as handle:
-            end = handle.seek(0, os.SEEK_END)
-            if end == 0:
-                return ""
-            handle.seek(end - 1)
-            if handle.read(1) == b"\n":
-                end -= 1
-            chunks: list[bytes] = []
-            position = end
-            while position > 0:
-                step = min(_TAIL_BLOCK, position)
-                position -= step
-                handle.seek(position)
-                block = handle.read(step)
-                newline = block.rfind(b"\n")
-                if newline >= 0:
-                    chunks.append(block[newline + 1 :])
-                    break
-                chunks.append(block)
-    except OSError:
-        return None
-    return b"".join(reversed(chunks)).decode("utf-8", errors="replace")
+    line = read_tail(path)
+    return None if line is None else line.decode("utf-8", errors="replace")
 
 
 def _latest_record(path: Path) -> dict[str, Any] | None:
     """Newest telemetry record; an unreadable, blank or malformed last line counts as no record."""
-    if not path.is_file():
+    if not is_file(path):
         return None
     line = read_last_line(path)
     if not line or not line.strip():
@@ -67,16 +44,12 @@ def _latest_record(path: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def _read_json(path: Path, invalid: str) -> Any:
-    try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        raise OrchestratorError(f"{invalid}: {path}") from None
-
-
 def _read_document(path: Path, invalid: str) -> dict[str, Any] | None:
     """A JSON object, or ``None`` for a literal ``null`` (treated like an absent document)."""
-    document = _read_json(path, invalid)
+    try:
+        document = orjson.loads(read_bytes(path, invalid))
+    except orjson.JSONDecodeError:
+        raise OrchestratorError(f"{invalid}: {path}") from None
     if document is None or isinstance(document, dict):
         return document
     raise OrchestratorError(f"{invalid}: {path}")
@@ -89,15 +62,15 @@ def load_fleet_state(layout: FleetLayout, now: datetime) -> FleetState:
     a present policy or handoff state is not valid JSON. A passed review deadline does not make
     the registry invalid here: the status reports it as governance posture at its evaluation time.
     """
-    if not layout.fleet_state.is_file():
+    if not is_file(layout.fleet_state):
         raise OrchestratorError(f"fleet state file not found: {layout.fleet_state}")
     registry = load_registry(layout.registry, now, require_future_review=False)
     fleet = _read_document(layout.fleet_state, "invalid fleet state JSON")
     policy = None
-    if layout.policy_state.is_file():
+    if exists(layout.policy_state):
         policy = _read_document(layout.policy_state, "invalid policy state JSON")
     handoff = None
-    if layout.handoff_state.is_file():
+    if exists(layout.handoff_state):
         handoff = _read_document(layout.handoff_state, "invalid handoff state JSON")
     return FleetState(
         repo_path=str(layout.repo),

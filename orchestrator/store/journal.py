@@ -16,7 +16,7 @@ import orjson
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
-from orchestrator.store.files import append_line, atomic_write, fsync_dir, read_text_if_exists
+from orchestrator.store.files import append_line, atomic_write, exists, read_bytes, read_text_if_exists, remove
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class JournalEntry:
     @classmethod
     def read(cls, journal: Path) -> JournalEntry:
         try:
-            data = orjson.loads(journal.read_bytes())
+            data = orjson.loads(read_bytes(journal, "apply journal"))
             return cls(
                 registry_file=Path(data["registryFile"]),
                 registry_text=data["registryText"],
@@ -63,13 +63,12 @@ def _finish(journal: Path, entry: JournalEntry, *, registry_now: str, line_recor
     if entry.telemetry_line is not None and not line_recorded:
         append_line(entry.telemetry_file, entry.telemetry_line)
     atomic_write(entry.state_file, entry.state_text)
-    journal.unlink()
-    fsync_dir(journal.parent)
+    remove(journal)
 
 
 def recover(journal: Path) -> bool:
     """Complete an interrupted apply; True when there was one. Each write is skipped if it already landed."""
-    if not journal.exists():
+    if not exists(journal):
         return False
     entry = JournalEntry.read(journal)
     telemetry = read_text_if_exists(entry.telemetry_file, "apply telemetry file")

@@ -7,6 +7,7 @@ the scripts' shell would. ``FleetLayout`` is the only place that knows those def
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
@@ -43,6 +44,18 @@ def resolve_repo(repo: str) -> Path:
     if not path.is_dir():
         raise OrchestratorError(f"repository path is not a directory: {repo}")
     return path.resolve()
+
+
+def _place(root: Path, override: str) -> Path:
+    """An override as an absolute path whose operator-chosen part has no links left in it.
+
+    Inside the repository nothing is resolved: the store walks those components without following
+    any link. Outside it, the folder the operator named is resolved once, here.
+    """
+    path = Path(os.path.normpath(Path(override).absolute()))
+    if path == root or root in path.parents:
+        return path
+    return path.parent.resolve() / path.name
 
 
 @dataclass(frozen=True)
@@ -90,3 +103,13 @@ class FleetLayout:
     def describe(self) -> dict[str, str]:
         """Every path as text, for diagnostics."""
         return {f.name: str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+def find_checkout(repo: Path, workspace: str | None) -> Path:
+    """The Actions workspace when given, else the git checkout that holds ``repo``."""
+    if workspace:
+        return Path(workspace).resolve()
+    for candidate in (repo.resolve(), *repo.resolve().parents):
+        if (candidate / ".git").exists():
+            return candidate
+    raise OrchestratorError(f"{repo} is not inside a git checkout; set GITHUB_WORKSPACE")

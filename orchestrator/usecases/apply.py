@@ -14,7 +14,7 @@ from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, decision_of, p
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import ApplyFiles
 from orchestrator.store import journal
-from orchestrator.store.files import atomic_write, exclusive_lock, load_json, read_text_if_exists
+from orchestrator.store.files import atomic_write, exclusive_lock, exists, load_json, read_text_if_exists
 from orchestrator.store.layout import FleetLayout
 from orchestrator.store.registry import read_registry_text
 
@@ -31,7 +31,7 @@ def record_files(layout: FleetLayout, decision_file: Path) -> ApplyFiles:
 
 def read_decision(decision_file: Path) -> str:
     """The decision an apply acts on: ``summary.decision`` of the promotion state file."""
-    if not decision_file.exists():
+    if not exists(decision_file):
         raise OrchestratorError(f"promotion state file not found: {decision_file}")
     return decision_of(load_json(decision_file, "promotion state"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from orchestrator.core.hints import gate_rows, what_would_change
 from orchestrator.core.jsontext import dumps
-from orchestrator.core.models import PromotionState, SkippedResult, SkippedSource, SkippedSummary, Thresholds
+from orchestrator.core.models import Decision, PromotionState, SkippedResult, SkippedSource, SkippedSummary, Thresholds
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.core.timestamps import format_ts
 from orchestrator.render.markdown import render
@@ -21,7 +21,7 @@ from orchestrator.usecases.decide import evaluate, record_decision
 @dataclass(frozen=True)
 class CiOutcome:
     payload: dict[str, Any]
-    decision: str
+    decision: Decision
     state: PromotionState | None
     summary: str
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, parse_apply_log, plan_apply
 from orchestrator.core.errors import OrchestratorError
@@ -25,18 +24,8 @@ from orchestrator.github.options import GitHubOptions
 from orchestrator.github.persist import Mutation, commit_message
 from orchestrator.render.markdown import Safe, render
 from orchestrator.store.files import atomic_write
-from orchestrator.store.layout import FleetLayout
+from orchestrator.store.layout import FleetLayout, find_checkout
 from orchestrator.usecases.apply import apply_locally, record_files
-
-
-def find_workspace(repo: Path, env: Mapping[str, str]) -> Path:
-    """``GITHUB_WORKSPACE`` under Actions, else the git checkout that holds ``repo``."""
-    if env.get("GITHUB_WORKSPACE"):
-        return Path(env["GITHUB_WORKSPACE"]).resolve()
-    for candidate in (repo.resolve(), *repo.resolve().parents):
-        if (candidate / ".git").exists():
-            return candidate
-    raise OrchestratorError(f"{repo} is not inside a git checkout; set GITHUB_WORKSPACE")
 
 
 class GitHubApplyHook:
@@ -48,7 +37,7 @@ class GitHubApplyHook:
         self.now = now
         self.outputs: governance.GovernanceOutputs | None = None
         self.refusal_code: str | None = None
-        workspace = find_workspace(layout.repo, env)
+        workspace = find_checkout(layout.repo, env.get("GITHUB_WORKSPACE"))
         self.registry_key, self.state_key, self.telemetry_key = (
             governance.workspace_path(p, workspace)
             for p in (layout.registry, layout.apply_state, layout.apply_telemetry)

@@ -79,7 +79,7 @@ def _decide(request: OrchestrateRequest, layout: FleetLayout, now: datetime) -> 
         return None, DecisionPhase(decision="unknown", failed_gates=[], reason_codes=[], error=exc.message)
     summary = ci.payload.get("summary", {})
     phase = DecisionPhase(
-        decision=ci.decision,  # type: ignore[arg-type]
+        decision=ci.decision,
         failed_gates=list(summary.get("failedGates", [])),
         reason_codes=list(summary.get("reasonCodes", [])),
     )
