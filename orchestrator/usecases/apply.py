@@ -13,6 +13,7 @@ from pathlib import Path
 from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, decision_of, parse_apply_log, plan_apply
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import ApplyFiles
+from orchestrator.core.registry import fleet_id, parse_registry_text
 from orchestrator.store import journal
 from orchestrator.store.files import atomic_write, exclusive_lock, exists, load_json, read_text_if_exists
 from orchestrator.store.layout import FleetLayout
@@ -36,15 +37,51 @@ def read_decision(decision_file: Path) -> str:
     return decision_of(load_json(decision_file, "promotion state"))
 
 
+def _fleet_of(registry_text: str, label: str) -> str:
+    """The fleet id the registry names, for binding the journal; ``default`` when it cannot be read."""
+    try:
+        return fleet_id(parse_registry_text(registry_text, label))
+    except (OrchestratorError, ValueError, TypeError):
+        return "default"
+
+
+def _recover(layout: FleetLayout, request: ApplyRequest, registry_text: str) -> tuple[str, list[str]]:
+    """Finish an interrupted apply first; an unusable journal stops all but a rollback."""
+    try:
+        recovered = journal.recover(
+            layout, fleet_id=_fleet_of(registry_text, str(layout.registry)), registry_now=registry_text
+        )
+    except journal.UnusableJournal as exc:
+        if request.intent != "rollback":
+            raise
+        return registry_text, [f"rolling back past an unusable journal: {exc.message}"]
+    if not recovered:
+        return registry_text, []
+    warning = f"completing an apply that was interrupted (journal {layout.journal})"
+    return read_registry_text(layout.registry), [warning]
+
+
+def _persist(layout: FleetLayout, plan: ApplyPlan, registry_text: str) -> None:
+    if plan.telemetry_line is None:
+        atomic_write(layout.apply_state, plan.apply_state_text)
+        return
+    entry = journal.JournalEntry(
+        fleet_id=plan.record.fleet_id,
+        fleet_root=str(layout.repo),
+        registry_digest_before=journal.digest(registry_text),
+        registry_text=plan.registry_text,
+        telemetry_line=plan.telemetry_line,
+        state_text=plan.apply_state_text,
+    )
+    journal.commit(layout, entry, registry_now=registry_text)
+
+
 def apply_locally(
     layout: FleetLayout, request: ApplyRequest, *, decision: str, now: datetime, decision_file: Path
 ) -> ApplyPlan:
     """Plan and persist one apply while holding the fleet lock; warnings ride on the plan."""
     with exclusive_lock(layout.registry, "fleet registry file"):
-        warnings: list[str] = []
-        if journal.recover(layout.journal):
-            warnings.append(f"completing an apply that was interrupted (journal {layout.journal})")
-        registry_text = read_registry_text(layout.registry)
+        registry_text, warnings = _recover(layout, request, read_registry_text(layout.registry))
         log = parse_apply_log(read_text_if_exists(layout.apply_telemetry, "apply telemetry file"))
         plan = plan_apply(
             registry_text=registry_text,
@@ -55,16 +92,5 @@ def apply_locally(
             now=now,
             registry_label=str(layout.registry),
         )
-        if plan.telemetry_line is None:
-            atomic_write(layout.apply_state, plan.apply_state_text)
-        else:
-            entry = journal.JournalEntry(
-                registry_file=layout.registry,
-                registry_text=plan.registry_text,
-                telemetry_file=layout.apply_telemetry,
-                telemetry_line=plan.telemetry_line,
-                state_file=layout.apply_state,
-                state_text=plan.apply_state_text,
-            )
-            journal.commit(layout.journal, entry, registry_now=registry_text)
+        _persist(layout, plan, registry_text)
     return replace(plan, warnings=[*warnings, *plan.warnings]) if warnings else plan
