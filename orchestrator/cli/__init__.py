@@ -44,8 +44,37 @@ def _load(name: str) -> CommandModule:
     return cast(CommandModule, importlib.import_module(f"orchestrator.cli.{name}"))
 
 
+def _check_text(args: Sequence[str]) -> None:
+    """Arguments become JSON and file names: each must be text (UTF-8), without NUL bytes."""
+    for position, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise OrchestratorError(f"argument {position} is not valid UTF-8") from None
+        if "\x00" in arg:
+            raise OrchestratorError(f"argument {position} contains a NUL byte")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    """Run one subcommand; whatever happens, the result is an exit code and at most one ``error:`` line."""
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except OrchestratorError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except Exception as exc:  # the last guard: a bug must still be one line, never a traceback
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}); nothing more was done."
+            " This is a bug: please report it with the command you ran\n"
+        )
+        return 1
+
+
+def _main(args_list: list[str]) -> int:
+    _check_text(args_list)
     parser = _Parser(prog="promotion-rollout", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"promotion-rollout {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -59,14 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         sys.stderr.write("error: a command is required\n")
         return 1
-    try:
-        return _load(args.command).run(args)
-    except OrchestratorError as exc:
-        sys.stderr.write(f"error: {exc.message}\n")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("error: interrupted\n")
-        return 130
+    return _load(args.command).run(args)
 
 
 if __name__ == "__main__":

@@ -101,10 +101,10 @@ def entry_kind(path: Path) -> str:
     try:
         with folder(path.parent) as dir_fd:
             mode = os.stat(path.name, dir_fd=dir_fd, follow_symlinks=False).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return "missing"
-    except NotADirectoryError:
-        return "missing"
+    except OSError as exc:
+        raise OrchestratorError(f"cannot look at {path}: {exc.strerror or exc}") from None
     if stat.S_ISLNK(mode):
         return "link"
     if stat.S_ISREG(mode):

@@ -32,7 +32,10 @@ def read_status_document(path: Path) -> Any:
 
 def handoff_blocks(path: Path, gate: str) -> tuple[Iterator[bytes] | None, EvidenceError | None]:
     """The handoff log as blocks to stream, ``None`` when absent, or why it cannot be read."""
-    kind = entry_kind(path)
+    try:
+        kind = entry_kind(path)
+    except OrchestratorError as exc:
+        return None, unreadable(path, gate, exc)
     if kind == "folder":
         return None, unreadable(path, gate, OrchestratorError("is a directory"))
     if kind == "missing":

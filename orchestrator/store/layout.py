@@ -41,9 +41,12 @@ def resolve_repo(repo: str) -> Path:
     if not repo:
         raise OrchestratorError("--repo is required")
     path = Path(repo)
-    if not path.is_dir():
-        raise OrchestratorError(f"repository path is not a directory: {repo}")
-    return path.resolve()
+    try:
+        if path.is_dir():
+            return path.resolve()
+    except OSError as exc:
+        raise OrchestratorError(f"repository path cannot be used: {repo}: {exc.strerror or exc}") from None
+    raise OrchestratorError(f"repository path is not a directory: {repo}")
 
 
 def _place(root: Path, override: str) -> Path:
@@ -55,7 +58,10 @@ def _place(root: Path, override: str) -> Path:
     path = Path(os.path.normpath(Path(override).absolute()))
     if path == root or root in path.parents:
         return path
-    return path.parent.resolve() / path.name
+    try:
+        return path.parent.resolve() / path.name
+    except OSError as exc:
+        raise OrchestratorError(f"cannot use the path {override}: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_support import (
+
+from orchestrator.cli import main
+from tests.engine.engine_support import (
     FLEET_REL,
     Evidence,
     Fleet,
@@ -20,8 +22,6 @@ from engine_support import (
     write_handoff,
     write_status,
 )
-
-from orchestrator.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,8 @@ def empty_repo(tmp_path: Path) -> Fleet:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Runner:
-    """Run ``orchestrator.cli.main`` in process; argparse exits become exit codes."""
+    """Run ``orchestrator.cli.main`` in process; argparse exits become exit codes, and an
+    internal error (the last guard's message) fails the test loudly."""
 
     def run(*argv: str) -> Result:
         capsys.readouterr()
@@ -55,6 +56,7 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Runner:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         out, err = capsys.readouterr()
+        assert "error: internal error" not in err, f"the CLI hit a bug on {argv}: {err}"
         return Result(code, out, err)
 
     return run
