@@ -68,7 +68,7 @@ def cli_command(workspace: Path) -> list[str]:
 def build_image(image: str, base: str | None) -> None:
     if base is None:
         base = subprocess.run(
-            ["bash", str(ROOT / "tests/docker/build_base_image.sh")], capture_output=True, text=True, check=True
+            ["bash", str(ROOT / "tests/action_harness/build_base_image.sh")], capture_output=True, text=True, check=True
         ).stdout.split()[-1]
     args = ["docker", "build", "-q", "-t", image]
     if base != "dockerfile":

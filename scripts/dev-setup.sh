@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
-  || .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# The build backend ([build-system] requires setuptools>=77) comes from the index into pip's
+# isolated build environment; the venv's own bundled setuptools is too old for it.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .

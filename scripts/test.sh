@@ -1,20 +1,51 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: tools, Docker engine, lint, types, tests.
+# The whole test suite on a fresh machine: tools, Docker engine, lint, types, layers, the
+# installed wheel, then the tests with branch coverage (subprocesses included). Extra arguments
+# go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+step_started=$SECONDS
+step() {
+  local now=$SECONDS
+  if [[ -n "${step_name:-}" ]]; then
+    printf '   (%s: %ss)\n' "$step_name" "$((now - step_started))"
+  fi
+  step_name="$1"
+  step_started=$now
+  printf '== %s\n' "$1"
+}
+
+step "dev setup"
 bash scripts/dev-setup.sh
 if [ -f .ci/setup-docker.sh ]; then
   bash .ci/setup-docker.sh
 fi
 export PROMOTION_ROLLOUT_REQUIRE_DOCKER=1
-echo "== ruff"
+
+step "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "== mypy --strict"
-.venv/bin/mypy --strict orchestrator $( [ -f entrypoint.py ] && echo entrypoint.py )
+
+step "mypy --strict"
+.venv/bin/mypy --strict orchestrator entrypoint.py scripts bench
+
+step "import-linter"
+.venv/bin/lint-imports --no-cache
+
 if [ -f .ci/lint-workflows.sh ]; then
-  echo "== actionlint + zizmor"
+  step "actionlint + zizmor"
   bash .ci/lint-workflows.sh
 fi
-echo "== pytest"
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+
+step "wheel smoke test"
+bash scripts/wheel-smoke.sh
+
+step "pytest (branch coverage)"
+# Coverage data stays out of the source tree; the CLI subprocesses write theirs next to it
+# ([tool.coverage.run] patch = ["subprocess"]) and pytest-cov combines them.
+coverage_dir="$(mktemp -d "${TMPDIR:-/tmp}/promotion-rollout-coverage.XXXXXX")"
+trap 'rm -rf "$coverage_dir"' EXIT
+COVERAGE_FILE="$coverage_dir/.coverage" .venv/bin/python -m pytest -q -p no:cacheprovider \
+  --cov=orchestrator --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=90 "$@"
+step "done"

@@ -1,33 +1,11 @@
-"""Shared pytest setup: the repository root on ``sys.path`` (for ``entrypoint``), and fixture
-modules kept in subfolders loaded by path.
+"""Shared pytest setup.
 
-``tests/docker/fixtures.py`` cannot be imported as ``docker.fixtures`` (that name is the Docker
-SDK), so it is registered as the module ``action_fixtures`` and its fixtures re-exported.
+The suite runs in ``--import-mode=importlib`` with the repository root on ``sys.path`` (pytest's
+``pythonpath`` setting in pyproject.toml): tests import ``entrypoint`` and their helpers by full
+name (``tests.fakes.github_server``, ``tests.engine.engine_support``, ...). The container-action
+harness in ``tests/action_harness/`` is a plugin, so its fixtures reach every test module.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_action_fixtures = _load("action_fixtures", ROOT / "tests" / "docker" / "fixtures.py")
-action_image = _action_fixtures.action_image
-action_runner = _action_fixtures.action_runner
-docker_client = _action_fixtures.docker_client
+pytest_plugins = ["tests.action_harness.fixtures"]

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from fakes.github_server import FakeGitHub
 
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.github import approvals
@@ -14,6 +13,7 @@ from orchestrator.github import governance as gov
 from orchestrator.github.approvals import PullRef, Review, evaluate, parse_pull_ref, parse_team
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.errors import GitHubError, GitHubPermissionError, GovernanceRefused
+from tests.fakes.github_server import FakeGitHub
 
 SERVER = "https://github.example.test"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fakes.github_server import FakeGitHub
 
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.github import governance as gov
 from orchestrator.github.checks import CheckRunInfo, classify, parse_check_names
 from orchestrator.github.context import GitHubContext
 from orchestrator.github.errors import GitHubPermissionError, GovernanceRefused
+from tests.fakes.github_server import FakeGitHub
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import urllib.request
 from typing import Any
 
 import pytest
-from fakes.github_server import FakeGitHub, git_sha
+
+from tests.fakes.github_server import FakeGitHub, git_sha
 
 
 def call(gh: FakeGitHub, method: str, path: str, body: Any = None, *, token: str | None = None) -> tuple[int, Any, Any]:

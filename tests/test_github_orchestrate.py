@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.github_server import FakeGitHub
 
 from orchestrator.cli import main
+from tests.fakes.github_server import FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[1]
 FLEET = ".superloop/ops-manager/fleet"

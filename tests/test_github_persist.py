@@ -7,7 +7,13 @@ import threading
 from collections.abc import Iterator, Mapping
 
 import pytest
-from fakes.github_server import (
+
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.github import governance
+from orchestrator.github.context import GitHubContext
+from orchestrator.github.errors import PersistConflictError
+from orchestrator.github.persist import Build, Mutation, commit_message, persist_mutation, pull_request_branch
+from tests.fakes.github_server import (
     APPLY_STATE_PATH,
     APPLY_TELEMETRY_PATH,
     FLEET_PATHS,
@@ -16,12 +22,6 @@ from fakes.github_server import (
     canary_texts,
     fleet_registry,
 )
-
-from orchestrator.core.errors import OrchestratorError
-from orchestrator.github import governance
-from orchestrator.github.context import GitHubContext
-from orchestrator.github.errors import PersistConflictError
-from orchestrator.github.persist import Build, Mutation, commit_message, persist_mutation, pull_request_branch
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from engine_support import (
+
+from tests.engine.engine_support import (
     GOVERNANCE_ARGS,
     Evidence,
     Fleet,

@@ -13,7 +13,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from engine_support import (
+
+from orchestrator.core.schemas import all_schemas
+from tests.engine.engine_support import (
     GOVERNANCE_ARGS,
     REPO_ROOT,
     Evidence,
@@ -23,8 +25,6 @@ from engine_support import (
     run_engine,
     write_status,
 )
-
-from orchestrator.core.schemas import all_schemas
 
 THRESHOLDS = [
     "--window-executions",

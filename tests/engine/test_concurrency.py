@@ -6,7 +6,10 @@ import json
 import subprocess
 from pathlib import Path
 
-from engine_support import (
+from orchestrator.core.apply_plan import parse_apply_log
+from orchestrator.core.registry import validation_errors
+from orchestrator.runtime.clock import utc_now
+from tests.engine.engine_support import (
     REPO_ROOT,
     Fleet,
     apply_args,
@@ -15,10 +18,6 @@ from engine_support import (
     write_promotion_state,
     write_registry_guarded_auto,
 )
-
-from orchestrator.core.apply_plan import parse_apply_log
-from orchestrator.core.registry import validation_errors
-from orchestrator.runtime.clock import utc_now
 
 PROCESSES = 20
 

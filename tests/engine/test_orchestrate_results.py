@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine_support import Fleet, Runner, assert_one_line_error
+from tests.engine.engine_support import Fleet, Runner, assert_one_line_error
 
 GOVERNANCE = ("--by", "ops", "--approval-ref", "CHG-1", "--rationale", "r", "--review-by", "2099-01-01T00:00:00Z")
 

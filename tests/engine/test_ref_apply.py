@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine_support import (
+from tests.engine.engine_support import (
     FLEET_REL,
     Fleet,
     Runner,

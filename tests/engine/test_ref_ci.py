@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_support import Evidence, Fleet, Runner, write_status
+
+from tests.engine.engine_support import Evidence, Fleet, Runner, write_status
 
 
 def test_promotion_ci_skips_with_success_when_evidence_is_missing_and_skip_mode_is_enabled(

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine_support import (
+from tests.engine.engine_support import (
     GOVERNANCE_ARGS,
     Fleet,
     Runner,

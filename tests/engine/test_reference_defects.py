@@ -13,7 +13,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from engine_support import (
+
+from orchestrator.core.registry import registry_json_schema, validation_errors
+from orchestrator.runtime.clock import utc_now
+from tests.engine.engine_support import (
     FLEET_REL,
     FUTURE,
     GOVERNANCE_ARGS,
@@ -36,9 +39,6 @@ from engine_support import (
     write_registry_guarded_auto,
     write_status,
 )
-
-from orchestrator.core.registry import registry_json_schema, validation_errors
-from orchestrator.runtime.clock import utc_now
 
 
 def _gates(cli: Runner, repo: Fleet, evidence: Evidence, *extra: str) -> dict[str, Any]:

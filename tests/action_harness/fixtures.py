@@ -1,7 +1,7 @@
 """Harness for testing the container action the way the GitHub runner starts it.
 
-Loaded by ``tests/conftest.py`` as the module ``action_fixtures`` (the folder name ``docker``
-would shadow the Docker SDK as a package). It provides:
+A pytest plugin (``pytest_plugins`` in ``tests/conftest.py``); test modules import its helpers
+as ``tests.action_harness.fixtures``. It provides:
 
 * ``docker_client`` / ``action_image``: a Docker engine and the action image built from the
   Dockerfile, on a local stand-in base (``build_base_image.sh``) unless told otherwise;
@@ -32,7 +32,7 @@ from typing import Any, NoReturn
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE_IMAGE_SCRIPT = ROOT / "tests" / "docker" / "build_base_image.sh"
+BASE_IMAGE_SCRIPT = ROOT / "tests" / "action_harness" / "build_base_image.sh"
 EXAMPLE_FLEET = ROOT / "examples" / "fleet"
 MAKE_EVIDENCE = ROOT / "examples" / "tools" / "make_evidence.py"
 FLEET_DIR = Path(".superloop/ops-manager/fleet")

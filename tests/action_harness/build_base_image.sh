@@ -2,7 +2,7 @@
 # Stand-in for python:3.12-slim where Docker Hub is out of reach: a minimal Debian bookworm
 # root filesystem with python3 + venv + pip, imported as a local image. The tag carries a hash
 # of this script, so an unchanged script reuses the image it built before.
-# Usage: tests/docker/build_base_image.sh  -> prints the image tag on stdout (logs on stderr).
+# Usage: tests/action_harness/build_base_image.sh  -> prints the image tag on stdout (logs on stderr).
 set -euo pipefail
 
 suite="bookworm"
