@@ -1,7 +1,7 @@
 """The built action image run as the GitHub runner runs a container action (needs Docker).
 
 Each test copies the example fleet into a fresh workspace, starts the image with the runner's
-mounts and variables (see ``tests/docker/fixtures.py``) and checks what a workflow would see:
+mounts and variables (see ``tests/action_harness/fixtures.py``) and checks what a workflow would see:
 exit code, annotations, step outputs, the job summary, the workspace and the uploaded artifact.
 """
 
@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from action_fixtures import (
+
+from tests.action_harness.fixtures import (
     FAKE_GITHUB_TOKEN,
     FLEET_DIR,
     GOVERNANCE,
@@ -25,8 +26,8 @@ from action_fixtures import (
     make_workspace,
     registry_rollout,
 )
-from fakes.artifact_service import CREATE, FakeArtifactService
-from fakes.github_server import FakeGitHub
+from tests.fakes.artifact_service import CREATE, FakeArtifactService
+from tests.fakes.github_server import FakeGitHub
 
 pytestmark = pytest.mark.docker
 

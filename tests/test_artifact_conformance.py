@@ -1,8 +1,8 @@
 """Our uploader against the official ``@actions/artifact`` client, call for call.
 
-Both upload the same files to their own fresh fake artifact service; the recorded
-requests must form the same sequence with the same fields, and each stored zip must
-hold the input files byte for byte. Needs node and npm: without them the test fails
+Both upload the same content to their own fresh fake artifact service (the official client from
+files, ours from memory, as the action hands it over); the recorded requests must form the same
+sequence with the same fields, and each stored zip must hold the input bytes byte for byte. Needs node and npm: without them the test fails
 when PROMOTION_ROLLOUT_REQUIRE_DOCKER=1 (CI) and is skipped otherwise.
 """
 
@@ -28,15 +28,15 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from fakes.artifact_service import (
+
+from orchestrator.action.artifact.service import upload_artifact
+from tests.fakes.artifact_service import (
     COMMIT_BLOCK_LIST,
     STAGE_BLOCK,
     FakeArtifactService,
     RecordedRequest,
     mint_runtime_token,
 )
-
-from orchestrator.action.artifact import upload_artifact
 
 NODE_DIR = Path(__file__).parent / "node"
 ARTIFACT_NAME = "promotion-rollout-results"
@@ -215,12 +215,12 @@ def _upload_with_official_client(
         return _finish(service, json.loads(result_file.read_text()))
 
 
-def _upload_with_ours(scenario: Scenario, root: Path, files: list[Path]) -> Upload:
+def _upload_with_ours(scenario: Scenario) -> Upload:
+    """Ours uploads the same bytes from memory, as the action does; the official client reads them from files."""
     with FakeArtifactService(token=TOKEN) as service:
         result = upload_artifact(
             ARTIFACT_NAME,
-            files,
-            root,
+            scenario.files,
             retention_days=scenario.retention_days,
             env=service.env(),
             sleep=lambda _: None,
@@ -308,7 +308,7 @@ def test_official_client_and_ours_make_the_same_calls(
     chosen, root, files = scenario
 
     official = _upload_with_official_client(node_executable, chosen, root, files, tmp_path)
-    ours = _upload_with_ours(chosen, root, files)
+    ours = _upload_with_ours(chosen)
 
     _assert_same_calls(official, ours)
     _assert_allowed_fields_are_sound(official)

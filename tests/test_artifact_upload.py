@@ -10,10 +10,25 @@ import socket
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from fakes.artifact_service import (
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+import orchestrator.action.artifact.transport as transport_module
+from orchestrator.action.artifact.archive import validate_artifact_name, zip_bytes
+from orchestrator.action.artifact.errors import ArtifactServiceUnavailable, ArtifactUploadError
+from orchestrator.action.artifact.service import (
+    UploadResult,
+    backend_ids_from_token,
+    expiration,
+    results_origin,
+    rfc3339_millis,
+    upload_artifact,
+)
+from orchestrator.action.artifact.transport import MAX_ATTEMPTS, backoff_delays
+from orchestrator.core.errors import OrchestratorError
+from tests.fakes.artifact_service import (
     COMMIT_BLOCK_LIST,
     CREATE,
     FINALIZE,
@@ -21,24 +36,6 @@ from fakes.artifact_service import (
     FakeArtifactService,
     mint_runtime_token,
 )
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
-
-import orchestrator.action.artifact as artifact_module
-from orchestrator.action.artifact import (
-    MAX_ATTEMPTS,
-    ArtifactServiceUnavailable,
-    ArtifactUploadError,
-    UploadResult,
-    backend_ids_from_token,
-    backoff_delays,
-    expiration,
-    results_origin,
-    rfc3339_millis,
-    upload_artifact,
-    validate_artifact_name,
-)
-from orchestrator.core.errors import OrchestratorError
 
 
 class SleepRecorder:
@@ -68,17 +65,16 @@ def sleeper() -> SleepRecorder:
     return SleepRecorder()
 
 
+Entries = dict[str, bytes]
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> tuple[Path, list[Path]]:
-    root = tmp_path / "fleet"
-    (root / "nested").mkdir(parents=True)
-    result = root / "promotion-orchestrate-result.json"
-    result.write_text(json.dumps({"schemaVersion": "v1", "decision": "hold"}) + "\n", encoding="utf-8")
-    summary = root / "promotion-orchestrate-summary.md"
-    summary.write_text("# Promotion\n\n- décision: hold ✋\n", encoding="utf-8")
-    ci_summary = root / "nested" / "promotion-ci-summary.md"
-    ci_summary.write_bytes(b"binary-ish \x00\x01\xff tail")
-    return root, [result, summary, ci_summary]
+def entries() -> Entries:
+    return {
+        "promotion-orchestrate-result.json": (json.dumps({"schemaVersion": "v1", "decision": "hold"}) + "\n").encode(),
+        "promotion-orchestrate-summary.md": "# Promotion\n\n- décision: hold ✋\n".encode(),
+        "nested/promotion-ci-summary.md": b"binary-ish \x00\x01\xff tail",
+    }
 
 
 def stored_members(service: FakeArtifactService, name: str) -> dict[str, bytes]:
@@ -89,25 +85,23 @@ def stored_members(service: FakeArtifactService, name: str) -> dict[str, bytes]:
 
 
 def test_skips_without_runtime_variables(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
+    service: FakeArtifactService, entries: Entries, sleeper: SleepRecorder
 ) -> None:
-    root, files = workspace
-    assert upload_artifact("a", files, root, env={}, sleep=sleeper) is None
+    assert upload_artifact("a", entries, env={}, sleep=sleeper) is None
     only_token = {"ACTIONS_RUNTIME_TOKEN": service.token}
-    assert upload_artifact("a", files, root, env=only_token, sleep=sleeper) is None
+    assert upload_artifact("a", entries, env=only_token, sleep=sleeper) is None
     only_url = {"ACTIONS_RESULTS_URL": service.url}
-    assert upload_artifact("a", files, root, env=only_url, sleep=sleeper) is None
+    assert upload_artifact("a", entries, env=only_url, sleep=sleeper) is None
     assert service.requests == []
     assert sleeper.calls == []
 
 
 def test_uploads_files_and_reports_the_artifact(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
+    service: FakeArtifactService, entries: Entries, sleeper: SleepRecorder
 ) -> None:
-    root, files = workspace
     env = service.env(GITHUB_SERVER_URL="https://github.com", GITHUB_REPOSITORY="acme/fleet", GITHUB_RUN_ID="77")
 
-    result = upload_artifact("promotion-rollout", files, root, env=env, sleep=sleeper)
+    result = upload_artifact("promotion-rollout", entries, env=env, sleep=sleeper)
 
     stored = service.artifact("promotion-rollout")
     assert stored.content is not None
@@ -118,30 +112,22 @@ def test_uploads_files_and_reports_the_artifact(
         url=f"https://github.com/acme/fleet/actions/runs/77/artifacts/{stored.artifact_id}",
     )
     assert [r.kind for r in service.requests] == [CREATE, STAGE_BLOCK, COMMIT_BLOCK_LIST, FINALIZE]
-    assert stored_members(service, "promotion-rollout") == {
-        "promotion-orchestrate-result.json": files[0].read_bytes(),
-        "promotion-orchestrate-summary.md": files[1].read_bytes(),
-        "nested/promotion-ci-summary.md": files[2].read_bytes(),
-    }
+    assert stored_members(service, "promotion-rollout") == entries
     assert stored.content_type == "zip"
     assert sleeper.calls == []
 
 
-def test_url_is_none_without_run_coordinates(service: FakeArtifactService, workspace: tuple[Path, list[Path]]) -> None:
-    root, files = workspace
-    result = upload_artifact("no-url", files, root, env=service.env(), sleep=SleepRecorder())
+def test_url_is_none_without_run_coordinates(service: FakeArtifactService, entries: Entries) -> None:
+    result = upload_artifact("no-url", entries, env=service.env(), sleep=SleepRecorder())
     assert result is not None
     assert result.url is None
     assert result.artifact_id == service.artifact("no-url").artifact_id
 
 
-def test_create_request_carries_backend_ids_and_retention(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]]
-) -> None:
-    root, files = workspace
+def test_create_request_carries_backend_ids_and_retention(service: FakeArtifactService, entries: Entries) -> None:
     service.token = mint_runtime_token("run-42", "job-7")
     before = datetime.now(UTC)
-    upload_artifact("kept", files, root, retention_days=3, env=service.env(), sleep=SleepRecorder())
+    upload_artifact("kept", entries, retention_days=3, env=service.env(), sleep=SleepRecorder())
 
     body = service.requests_of(CREATE)[0].json_body
     assert body is not None
@@ -152,11 +138,8 @@ def test_create_request_carries_backend_ids_and_retention(
     assert 3 * 86400 - 5 <= (expires - before).total_seconds() <= 3 * 86400 + 60
 
 
-def test_token_only_goes_to_the_artifact_service(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]]
-) -> None:
-    root, files = workspace
-    upload_artifact("scoped", files, root, env=service.env(), sleep=SleepRecorder())
+def test_token_only_goes_to_the_artifact_service(service: FakeArtifactService, entries: Entries) -> None:
+    upload_artifact("scoped", entries, env=service.env(), sleep=SleepRecorder())
     schemes = {r.kind: r.auth_scheme for r in service.requests}
     assert schemes == {CREATE: "Bearer", FINALIZE: "Bearer", STAGE_BLOCK: None, COMMIT_BLOCK_LIST: None}
 
@@ -165,15 +148,14 @@ def test_token_only_goes_to_the_artifact_service(
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 429])
 def test_retries_transient_failures_then_succeeds(
     service: FakeArtifactService,
-    workspace: tuple[Path, list[Path]],
+    entries: Entries,
     sleeper: SleepRecorder,
     kind: str,
     status: int,
 ) -> None:
-    root, files = workspace
     service.fail_next(kind, 2, status=status)
 
-    result = upload_artifact("flaky", files, root, env=service.env(), sleep=sleeper)
+    result = upload_artifact("flaky", entries, env=service.env(), sleep=sleeper)
 
     assert result is not None
     assert result.artifact_id == service.artifact("flaky").artifact_id
@@ -184,13 +166,12 @@ def test_retries_transient_failures_then_succeeds(
 
 
 def test_gives_up_after_the_attempt_bound(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
+    service: FakeArtifactService, entries: Entries, sleeper: SleepRecorder
 ) -> None:
-    root, files = workspace
     service.fail_next(CREATE, 50, status=503)
 
     with pytest.raises(ArtifactUploadError) as caught:
-        upload_artifact("doomed", files, root, env=service.env(), sleep=sleeper)
+        upload_artifact("doomed", entries, env=service.env(), sleep=sleeper)
 
     message = str(caught.value)
     assert "\n" not in message
@@ -202,15 +183,12 @@ def test_gives_up_after_the_attempt_bound(
     assert sleeper.calls == sorted(sleeper.calls)
 
 
-def test_client_errors_are_not_retried(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
-) -> None:
-    root, files = workspace
+def test_client_errors_are_not_retried(service: FakeArtifactService, entries: Entries, sleeper: SleepRecorder) -> None:
     wrong_token = mint_runtime_token("other-run", "other-job")
     env = {"ACTIONS_RUNTIME_TOKEN": wrong_token, "ACTIONS_RESULTS_URL": service.url}
 
     with pytest.raises(ArtifactUploadError) as caught:
-        upload_artifact("denied", files, root, env=env, sleep=sleeper)
+        upload_artifact("denied", entries, env=env, sleep=sleeper)
 
     message = str(caught.value)
     assert "HTTP 401" in message
@@ -221,10 +199,7 @@ def test_client_errors_are_not_retried(
     assert sleeper.calls == []
 
 
-def test_connection_errors_are_retried_then_reported(
-    workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
-) -> None:
-    root, files = workspace
+def test_connection_errors_are_retried_then_reported(entries: Entries, sleeper: SleepRecorder) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
@@ -232,7 +207,7 @@ def test_connection_errors_are_retried_then_reported(
     env = {"ACTIONS_RUNTIME_TOKEN": token, "ACTIONS_RESULTS_URL": f"http://127.0.0.1:{closed_port}/"}
 
     with pytest.raises(ArtifactUploadError) as caught:
-        upload_artifact("offline", files, root, env=env, sleep=sleeper)
+        upload_artifact("offline", entries, env=env, sleep=sleeper)
 
     assert "could not be reached" in str(caught.value)
     assert token not in str(caught.value)
@@ -240,9 +215,8 @@ def test_connection_errors_are_retried_then_reported(
 
 
 def test_token_echoed_by_the_server_is_scrubbed(
-    httpserver: HTTPServer, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
+    httpserver: HTTPServer, entries: Entries, sleeper: SleepRecorder
 ) -> None:
-    root, files = workspace
     token = mint_runtime_token()
 
     def echo(request: Request) -> Response:
@@ -255,7 +229,7 @@ def test_token_echoed_by_the_server_is_scrubbed(
     env = {"ACTIONS_RUNTIME_TOKEN": token, "ACTIONS_RESULTS_URL": httpserver.url_for("/")}
 
     with pytest.raises(ArtifactUploadError) as caught:
-        upload_artifact("echo", files, root, env=env, sleep=sleeper)
+        upload_artifact("echo", entries, env=env, sleep=sleeper)
 
     message = str(caught.value)
     assert token not in message
@@ -270,11 +244,10 @@ def test_error_is_an_orchestrator_error() -> None:
 
 @pytest.mark.parametrize("name", ["", "a/b", "a\\b", "a:b", 'a"b', "a<b", "a>b", "a|b", "a*b", "a?b", "a\rb", "a\nb"])
 def test_forbidden_artifact_names_are_refused_before_any_call(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]], name: str
+    service: FakeArtifactService, entries: Entries, name: str
 ) -> None:
-    root, files = workspace
     with pytest.raises(ArtifactUploadError) as caught:
-        upload_artifact(name, files, root, env=service.env(), sleep=SleepRecorder())
+        upload_artifact(name, entries, env=service.env(), sleep=SleepRecorder())
     assert "\n" not in str(caught.value)
     assert service.requests == []
 
@@ -284,42 +257,48 @@ def test_ordinary_artifact_names_are_accepted(name: str) -> None:
     validate_artifact_name(name)
 
 
-def test_files_must_be_regular_files_inside_the_root(
-    service: FakeArtifactService, workspace: tuple[Path, list[Path]], tmp_path: Path
+@pytest.mark.parametrize(
+    ("given", "fragment"),
+    [
+        ({}, "no files"),
+        ({"": b"x"}, "not a relative path"),
+        ({"/etc/passwd": b"x"}, "not a relative path"),
+        ({"../outside.json": b"x"}, "not a relative path"),
+        ({"a/./b.json": b"x"}, "not a relative path"),
+        ({"a//b.json": b"x"}, "not a relative path"),
+        ({"folder/": b"x"}, "not a relative path"),
+        ({"what?.md": b"x"}, "question mark"),
+        ({"a:b.md": b"x"}, "colon"),
+        ({"text.md": "not bytes"}, "is not bytes"),
+    ],
+)
+def test_entries_must_be_relative_storable_paths(
+    service: FakeArtifactService, given: dict[str, bytes], fragment: str
 ) -> None:
-    root, files = workspace
-    outside = tmp_path / "outside.json"
-    outside.write_text("{}", encoding="utf-8")
-    bad_inputs: list[tuple[list[Path], Path, str]] = [
-        ([outside], root, "is not inside"),
-        ([root / "missing.json"], root, "does not exist"),
-        ([root / "nested"], root, "not a regular file"),
-        ([], root, "no files"),
-        (files, root / "absent", "root directory"),
-    ]
-    for given, base, fragment in bad_inputs:
-        with pytest.raises(ArtifactUploadError, match=fragment):
-            upload_artifact("x", given, base, env=service.env(), sleep=SleepRecorder())
+    with pytest.raises(ArtifactUploadError, match=fragment):
+        upload_artifact("x", given, env=service.env(), sleep=SleepRecorder())
     assert service.requests == []
 
 
-def test_forbidden_characters_in_file_paths_are_refused(service: FakeArtifactService, tmp_path: Path) -> None:
-    odd = tmp_path / "what?.md"
-    odd.write_text("x", encoding="utf-8")
-    with pytest.raises(ArtifactUploadError, match="question mark"):
-        upload_artifact("x", [odd], tmp_path, env=service.env(), sleep=SleepRecorder())
-    assert service.requests == []
+def test_the_zip_holds_the_entries_byte_for_byte_as_regular_files(entries: Entries) -> None:
+    blob = zip_bytes(entries, moment=datetime(2030, 1, 2, 3, 4, 6).timestamp())
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        assert archive.testzip() is None
+        infos = archive.infolist()
+        assert [info.filename for info in infos] == list(entries)
+        assert {info.compress_type for info in infos} == {zipfile.ZIP_DEFLATED}
+        assert {info.external_attr >> 16 for info in infos} == {0o100644}
+        assert {info.date_time for info in infos} == {(2030, 1, 2, 3, 4, 6)}
+        assert {info.filename: archive.read(info) for info in infos} == entries
 
 
 def test_large_archives_are_staged_in_ordered_blocks(
-    service: FakeArtifactService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    service: FakeArtifactService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(artifact_module, "BLOCK_SIZE", 1024)
+    monkeypatch.setattr(transport_module, "BLOCK_SIZE", 1024)
     payload = random.Random(7).randbytes(5000)
-    big = tmp_path / "big.bin"
-    big.write_bytes(payload)
 
-    result = upload_artifact("big", [big], tmp_path, env=service.env(), sleep=SleepRecorder())
+    result = upload_artifact("big", {"big.bin": payload}, env=service.env(), sleep=SleepRecorder())
 
     stages = service.requests_of(STAGE_BLOCK)
     assert result is not None
@@ -333,11 +312,10 @@ def test_large_archives_are_staged_in_ordered_blocks(
     assert stored_members(service, "big") == {"big.bin": payload}
 
 
-def test_ghes_is_refused(service: FakeArtifactService, workspace: tuple[Path, list[Path]]) -> None:
-    root, files = workspace
+def test_ghes_is_refused(service: FakeArtifactService, entries: Entries) -> None:
     env = service.env(GITHUB_SERVER_URL="https://git.example.internal")
     with pytest.raises(ArtifactServiceUnavailable, match="Enterprise Server"):
-        upload_artifact("x", files, root, env=env, sleep=SleepRecorder())
+        upload_artifact("x", entries, env=env, sleep=SleepRecorder())
     assert service.requests == []
 
 
@@ -399,57 +377,49 @@ def test_results_url_is_reduced_to_its_origin() -> None:
 CREATE_PATH = "/twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact"
 
 
-def test_redirects_are_refused_not_followed(
-    httpserver: HTTPServer, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
-) -> None:
-    root, files = workspace
+def test_redirects_are_refused_not_followed(httpserver: HTTPServer, entries: Entries, sleeper: SleepRecorder) -> None:
     httpserver.expect_request(CREATE_PATH).respond_with_data(
         "", status=302, headers={"Location": httpserver.url_for("/elsewhere")}
     )
     env = {"ACTIONS_RUNTIME_TOKEN": mint_runtime_token(), "ACTIONS_RESULTS_URL": httpserver.url_for("/")}
 
     with pytest.raises(ArtifactUploadError, match="HTTP 302"):
-        upload_artifact("moved", files, root, env=env, sleep=sleeper)
+        upload_artifact("moved", entries, env=env, sleep=sleeper)
 
     assert [request.path for request, _ in httpserver.log] == [CREATE_PATH]
     assert sleeper.calls == []
 
 
 def test_unparseable_success_bodies_are_retried(
-    httpserver: HTTPServer, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
+    httpserver: HTTPServer, entries: Entries, sleeper: SleepRecorder
 ) -> None:
-    root, files = workspace
     httpserver.expect_request(CREATE_PATH).respond_with_data("<html>proxy page</html>", status=200)
     env = {"ACTIONS_RUNTIME_TOKEN": mint_runtime_token(), "ACTIONS_RESULTS_URL": httpserver.url_for("/")}
 
     with pytest.raises(ArtifactUploadError, match="not JSON"):
-        upload_artifact("garbled", files, root, env=env, sleep=sleeper)
+        upload_artifact("garbled", entries, env=env, sleep=sleeper)
 
     assert len(httpserver.log) == MAX_ATTEMPTS
     assert len(sleeper.calls) == MAX_ATTEMPTS - 1
 
 
-def test_a_refusing_service_is_reported(
-    httpserver: HTTPServer, workspace: tuple[Path, list[Path]], sleeper: SleepRecorder
-) -> None:
-    root, files = workspace
+def test_a_refusing_service_is_reported(httpserver: HTTPServer, entries: Entries, sleeper: SleepRecorder) -> None:
     httpserver.expect_request(CREATE_PATH).respond_with_json({"ok": False, "signed_upload_url": ""})
     env = {"ACTIONS_RUNTIME_TOKEN": mint_runtime_token(), "ACTIONS_RESULTS_URL": httpserver.url_for("/")}
 
     with pytest.raises(ArtifactUploadError, match="did not accept"):
-        upload_artifact("refused", files, root, env=env, sleep=sleeper)
+        upload_artifact("refused", entries, env=env, sleep=sleeper)
 
     assert len(httpserver.log) == 1
 
 
 def test_fake_bound_to_all_interfaces_sends_clients_back_where_they_came_from(
-    workspace: tuple[Path, list[Path]],
+    entries: Entries,
 ) -> None:
-    root, files = workspace
     with FakeArtifactService(host="0.0.0.0") as wide:
         assert wide.url == f"http://127.0.0.1:{wide.port}/"
         env = wide.env(ACTIONS_RESULTS_URL=f"http://localhost:{wide.port}/")
-        result = upload_artifact("via-localhost", files, root, env=env, sleep=SleepRecorder())
+        result = upload_artifact("via-localhost", entries, env=env, sleep=SleepRecorder())
         blob_calls = [r for r in wide.requests if r.kind in (STAGE_BLOCK, COMMIT_BLOCK_LIST)]
     assert result is not None
     assert [r.status for r in blob_calls] == [201, 201]

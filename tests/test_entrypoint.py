@@ -1,16 +1,42 @@
-"""The action entrypoint in-process: input mapping, workspace confinement, outputs, log safety."""
+"""The action in-process: inputs into typed values, workspace confinement, messages, outputs, log safety."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import zipfile
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from action_fixtures import (
+
+import entrypoint
+import orchestrator.action.run as action_run
+from orchestrator.action.inputs import (
+    LIST_INPUTS,
+    PATH_INPUTS,
+    SWITCH_INPUTS,
+    TEXT_INPUTS,
+    ActionSettings,
+    RawInputs,
+    default_artifact_name,
+    input_message,
+    input_name,
+    parse_boolean,
+    parse_retention_days,
+    parse_settings,
+    read_inputs,
+    resolve_in_workspace,
+)
+from orchestrator.action.log import print_untrusted
+from orchestrator.action.outputs import ARTIFACT_OUTPUTS, RESULT_OUTPUTS, hold_message, result_outputs
+from orchestrator.core.errors import InvalidInput
+from orchestrator.core.models import Thresholds
+from orchestrator.usecases.orchestrate import orchestrate
+from tests.action_harness.fixtures import (
     FAKE_GITHUB_TOKEN,
     GOVERNANCE,
     action_metadata,
@@ -19,47 +45,38 @@ from action_fixtures import (
     parse_workflow_commands,
     registry_rollout,
 )
-from fakes.artifact_service import FakeArtifactService
+from tests.fakes.artifact_service import FakeArtifactService
+from tests.fakes.github_server import FakeGitHub
 
-import entrypoint
-from entrypoint import (
-    LIST_INPUTS,
-    PATH_INPUTS,
-    SWITCH_INPUTS,
-    VALUE_INPUTS,
-    ActionInputs,
-    InputError,
-    Plan,
-    build_plan,
-    default_artifact_name,
-    engine_error,
-    outputs_from_result,
-    parse_retention_days,
-    print_untrusted,
-    read_inputs,
-    resolve_in_workspace,
-    run_engine,
-)
-
-ACTION_ONLY_INPUTS = {"repo-path", "upload-artifact", "artifact-name", "artifact-retention-days", "github-token"}
+NOW = datetime(2030, 6, 1, 12, 0, 0, tzinfo=UTC)
+FLEET = Path(".superloop/ops-manager/fleet")
+RESULT = FLEET / "promotion-orchestrate-result.json"
 
 
-def inputs(**overrides: Any) -> ActionInputs:
-    base: dict[str, Any] = {
-        "values": {},
-        "paths": {},
-        "switches": {},
-        "lists": {},
-    }
-    base.update(overrides)
-    return ActionInputs(**base)
+def raw(evidence_refs: tuple[str, ...] = (), github_token: str = "", **text: str) -> RawInputs:
+    """Inputs as the runner would set them; keyword names use underscores for hyphens."""
+    return RawInputs(
+        text={name.replace("_", "-"): value for name, value in text.items()},
+        evidence_refs=evidence_refs,
+        github_token=github_token,
+    )
+
+
+def settle(workspace: Path, inputs: RawInputs, env: dict[str, str] | None = None) -> ActionSettings:
+    return parse_settings(inputs, workspace, env or {}, NOW)
+
+
+def refusal(workspace: Path, inputs: RawInputs, env: dict[str, str] | None = None) -> str:
+    with pytest.raises(InvalidInput) as caught:
+        settle(workspace, inputs, env)
+    return input_message(caught.value)
 
 
 @pytest.fixture
 def runner_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """The variables a runner sets, pointing at files under tmp_path; every INPUT_ cleared first."""
     for key in list(os.environ):
-        if key.startswith(("INPUT_", "GITHUB_", "ACTIONS_")):
+        if key.startswith(("INPUT_", "GITHUB_", "ACTIONS_", "GH_")):
             monkeypatch.delenv(key)
     workspace = make_workspace(tmp_path)
     commands = tmp_path / "file_commands"
@@ -84,24 +101,24 @@ def set_inputs(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 
 
 def run_main(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    try:
-        code = entrypoint.main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, capsys.readouterr().out
+    code = entrypoint.start()
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, captured.out
 
 
-# --- action.yml <-> mapping ------------------------------------------------------------------
+def errors_in(log: str) -> list[str]:
+    return [c.data for c in parse_workflow_commands(log) if c.name == "error"]
 
 
-def test_action_yml_declares_exactly_the_mapped_inputs_and_produced_outputs(tmp_path: Path) -> None:
+# --- action.yml <-> inputs and outputs ----------------------------------------------------------
+
+
+def test_action_yml_declares_exactly_the_read_inputs_and_produced_outputs() -> None:
     declared_inputs, declared_outputs = action_metadata()
-    mapped = {name for table in (VALUE_INPUTS, PATH_INPUTS, SWITCH_INPUTS, LIST_INPUTS) for name, _ in table}
-    assert set(declared_inputs) == mapped | ACTION_ONLY_INPUTS
-
-    plan = build_plan(inputs(), tmp_path, {})
-    produced = set(outputs_from_result({}, plan)) | {"artifact-id", "artifact-url"}
-    assert set(declared_outputs) == produced
+    read = {*TEXT_INPUTS, *SWITCH_INPUTS, *LIST_INPUTS, "github-token"}
+    assert set(declared_inputs) == read
+    assert sorted(declared_outputs) == sorted([*RESULT_OUTPUTS, *ARTIFACT_OUTPUTS])
 
 
 def test_action_yml_defaults_match_the_documented_behaviour() -> None:
@@ -112,9 +129,12 @@ def test_action_yml_defaults_match_the_documented_behaviour() -> None:
     assert defaults["upload-artifact"] == "true"
     assert defaults["github-token"] == "${{ github.token }}"
     assert defaults["window-executions"] == ""
+    assert {name: defaults[name] for name in SWITCH_INPUTS} == {
+        name: str(value).lower() for name, value in SWITCH_INPUTS.items()
+    }
 
 
-# --- reading and mapping inputs ---------------------------------------------------------------
+# --- reading and judging inputs ---------------------------------------------------------------
 
 
 def test_read_inputs_uses_the_runner_variable_names_with_hyphens(
@@ -125,92 +145,113 @@ def test_read_inputs_uses_the_runner_variable_names_with_hyphens(
     monkeypatch.setenv("INPUT_EVIDENCE-REFS", "  https://ci/run/1  \n\nTICKET-9\n")
     monkeypatch.setenv("INPUT_UPLOAD-ARTIFACT", "FALSE")
     read = read_inputs()
-    assert read.values["apply-intent"] == "resume"
-    assert read.switches["fail-on-hold"] is True
-    assert read.lists["evidence-refs"] == ["https://ci/run/1", "TICKET-9"]
-    assert read.upload_artifact is False
+    assert read.get("apply-intent") == "resume"
+    assert parse_boolean(read, "fail-on-hold") is True
+    assert read.evidence_refs == ("https://ci/run/1", "TICKET-9")
+    assert parse_boolean(read, "upload-artifact") is False
     assert read.github_token == FAKE_GITHUB_TOKEN
+    assert FAKE_GITHUB_TOKEN not in repr(read)
 
 
-def test_a_boolean_input_outside_yaml_core_schema_is_refused(
-    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("INPUT_FAIL-ON-HOLD", "yes")
-    with pytest.raises(InputError, match="input 'fail-on-hold' must be true or false"):
-        read_inputs()
+def test_a_boolean_input_outside_yaml_core_schema_is_refused(tmp_path: Path) -> None:
+    assert refusal(tmp_path, raw(mode="dry_run", fail_on_hold="yes")) == "input 'fail-on-hold' must be true or false"
+    assert parse_boolean(raw(), "upload-artifact") is True
+    assert parse_boolean(raw(), "require-approval") is False
 
 
-def test_build_plan_maps_every_input_onto_its_flag(tmp_path: Path) -> None:
+def test_every_input_becomes_a_typed_value(tmp_path: Path) -> None:
     (tmp_path / "fleet").mkdir()
-    plan = build_plan(
-        inputs(
-            values={"mode": "apply", "expand-step": "10", "by": "alice", "rationale": "-- urgent"},
-            paths={"drill-state-file": "fleet/drills.json"},
-            switches={"skip-on-missing-evidence": True, "fail-on-hold": False},
-            lists={"evidence-refs": ["ref-1", "ref-2"]},
-            repo_path="fleet",
-        ),
+    settings = settle(
         tmp_path,
-        {},
+        raw(
+            mode="apply",
+            expand_step="10",
+            by="alice",
+            approval_ref="CHG-1",
+            rationale="-- urgent",
+            review_by="2031-01-31T00:00:00Z",
+            drill_state_file="fleet/drills.json",
+            skip_on_missing_evidence="true",
+            fail_on_hold="false",
+            max_failure_rate="0.5",
+            idempotency_key="key-1",
+            trace_id="trace-1",
+            loop_id="loop-1",
+            horizon_ref="h-1",
+            require_checks="ci, lint",
+            approval_team="release",
+            environment="prod",
+            target_branch="main",
+            repo_path="fleet",
+            evidence_refs=("ref-1", "ref-2"),
+            github_token="ghs_secret",
+        ),
     )
     root = Path(os.path.realpath(tmp_path))
-    fleet = root / "fleet" / ".superloop/ops-manager/fleet"
-    assert plan.argv == [
-        "orchestrate",
-        f"--repo={root / 'fleet'}",
-        "--mode=apply",
-        "--expand-step=10",
-        "--by=alice",
-        "--rationale=-- urgent",
-        "--persist=commit",
-        f"--drill-state-file={root / 'fleet/drills.json'}",
-        "--skip-on-missing-evidence",
-        "--evidence-ref=ref-1",
-        "--evidence-ref=ref-2",
-        f"--result-file={fleet / 'promotion-orchestrate-result.json'}",
-        f"--summary-file={fleet / 'promotion-orchestrate-summary.md'}",
-        f"--promotion-ci-result-file={fleet / 'promotion-ci-result.json'}",
-        f"--promotion-ci-summary-file={fleet / 'promotion-ci-summary.md'}",
-    ]
+    request = settings.request
+    assert (request.mode, request.apply_intent, request.expand_step) == ("apply", "expand", 10)
+    assert (request.governance.by, request.governance.rationale) == ("alice", "-- urgent")
+    assert (request.trace_id, request.idempotency_key, request.loop_id, request.horizon_ref) == (
+        "trace-1",
+        "key-1",
+        "loop-1",
+        "h-1",
+    )
+    assert request.evidence_refs == ("ref-1", "ref-2")
+    assert (request.skip_on_missing_evidence, request.fail_on_hold) == (True, False)
+    assert request.thresholds == Thresholds(max_failure_rate=0.5)
+    assert settings.layout.repo == root / "fleet"
+    assert settings.layout.drill_state == root / "fleet/drills.json"
+    assert settings.layout.orchestrate_result == root / "fleet" / RESULT
+    github = settings.github
+    assert (github.persist, github.require_checks, github.approval_team) == ("commit", "ci, lint", "release")
+    assert (github.environment, github.target_branch, github.token) == ("prod", "main", "ghs_secret")
+    assert settings.workspace == root
 
 
 def test_mutations_default_to_a_commit_by_the_runs_actor(tmp_path: Path) -> None:
-    plan = build_plan(inputs(values={"mode": "rollback"}), tmp_path, {"GITHUB_ACTOR": "octocat"})
-    assert "--persist=commit" in plan.argv
-    assert "--by=octocat" in plan.argv
-    dry = build_plan(inputs(values={"mode": "dry_run"}), tmp_path, {"GITHUB_ACTOR": "octocat"})
-    assert not any(arg.startswith(("--persist", "--by")) for arg in dry.argv)
-    explicit = build_plan(inputs(values={"mode": "apply", "persist": "none", "by": "alice"}), tmp_path, {})
-    assert "--persist=none" in explicit.argv
-    assert "--by=alice" in explicit.argv
+    governance = {"approval_ref": "CHG-1", "rationale": "r", "review_by": "2031-01-31T00:00:00Z"}
+    rollback = settle(tmp_path, raw(mode="rollback", **governance), {"GITHUB_ACTOR": "octocat"})
+    assert rollback.github.persist == "commit"
+    assert rollback.request.governance.by == "octocat"
+    dry = settle(tmp_path, raw(mode="dry_run"), {"GITHUB_ACTOR": "octocat"})
+    assert (dry.github.persist, dry.request.governance.by) == ("none", "")
+    explicit = settle(tmp_path, raw(mode="apply", persist="none", by="alice", **governance), {"GITHUB_ACTOR": "x"})
+    assert (explicit.github.persist, explicit.request.governance.by) == ("none", "alice")
 
 
 def test_empty_inputs_leave_the_engine_defaults(tmp_path: Path) -> None:
-    plan = build_plan(inputs(values={name: "" for name, _ in VALUE_INPUTS}), tmp_path, {})
-    flags = [arg.split("=", 1)[0] for arg in plan.argv]
-    assert flags == [
-        "orchestrate",
-        "--repo",
-        "--result-file",
-        "--summary-file",
-        "--promotion-ci-result-file",
-        "--promotion-ci-summary-file",
-    ]
+    empty = dict.fromkeys([name.replace("-", "_") for name in TEXT_INPUTS if name != "mode"], "")
+    settings = settle(tmp_path, raw(mode="dry_run", **empty))
+    request = settings.request
+    assert (request.apply_intent, request.expand_step, request.thresholds) == ("expand", 25, Thresholds())
+    assert request.trace_id
+    assert (request.idempotency_key, request.loop_id, request.evidence_refs) == (None, None, ())
+    root = Path(os.path.realpath(tmp_path))
+    assert settings.layout.repo == root
+    assert settings.layout.fleet_status is None
+    assert settings.layout.drill_state == root / FLEET / "drills/promotion.v1.json"
+    assert (settings.github.persist, settings.github.token, settings.github.active) == ("none", None, False)
+    assert (settings.artifact.upload, settings.artifact.retention_days) == (True, None)
 
 
 @pytest.mark.parametrize("value", ["..", "../elsewhere", "/etc", "sub/../../x"])
 def test_paths_that_leave_the_workspace_are_refused(tmp_path: Path, value: str) -> None:
     workspace = tmp_path / "ws"
     (workspace / "sub").mkdir(parents=True)
-    with pytest.raises(InputError, match="input 'repo-path' leaves the workspace"):
+    with pytest.raises(InvalidInput) as caught:
         resolve_in_workspace(value, workspace, "repo-path")
+    assert input_message(caught.value) == f"input 'repo-path' leaves the workspace: {value}"
+    assert refusal(workspace, raw(mode="dry_run", handoff_telemetry_file=value)).startswith(
+        "input 'handoff-telemetry-file' leaves the workspace"
+    )
 
 
 def test_a_symlink_out_of_the_workspace_is_refused(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "escape").symlink_to(tmp_path)
-    with pytest.raises(InputError, match="leaves the workspace"):
+    with pytest.raises(InvalidInput, match="leaves the workspace"):
         resolve_in_workspace("escape/secret.json", workspace, "drill-state-file")
 
 
@@ -221,14 +262,23 @@ def test_relative_and_absolute_paths_inside_the_workspace_are_accepted(tmp_path:
     assert resolve_in_workspace(".", workspace, "repo-path") == root
     assert resolve_in_workspace("a/../a/f.json", workspace, "x") == root / "a" / "f.json"
     assert resolve_in_workspace(str(workspace / "a"), workspace, "x") == root / "a"
+    assert set(PATH_INPUTS) == {"fleet-status-file", "handoff-telemetry-file", "drill-state-file"}
 
 
-def test_retention_days_must_be_a_positive_whole_number() -> None:
+def test_a_repo_path_that_is_not_a_directory_is_named_as_given(tmp_path: Path) -> None:
+    assert (
+        refusal(tmp_path, raw(mode="dry_run", repo_path="missing")) == "input 'repo-path' is not a directory: missing"
+    )
+
+
+def test_retention_days_must_be_a_whole_number_the_service_accepts(tmp_path: Path) -> None:
     assert parse_retention_days("") is None
     assert parse_retention_days("14") == 14
-    for bad in ("0", "-3", "1.5", "two weeks"):
-        with pytest.raises(InputError, match="artifact-retention-days"):
+    for bad in ("0", "-3", "1.5", "two weeks", "401", "²"):
+        with pytest.raises(InvalidInput, match="artifact-retention-days"):
             parse_retention_days(bad)
+    message = refusal(tmp_path, raw(mode="dry_run", artifact_retention_days="0"))
+    assert message.startswith("input 'artifact-retention-days' must be a whole number of days")
 
 
 def test_default_artifact_name_is_unique_per_job_fleet_and_attempt() -> None:
@@ -238,55 +288,83 @@ def test_default_artifact_name_is_unique_per_job_fleet_and_attempt() -> None:
     assert default_artifact_name({}, ".") == "promotion-rollout-local-1"
 
 
-def test_an_unusable_artifact_name_is_refused_before_the_engine_runs(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="input 'artifact-name' is not usable"):
-        build_plan(inputs(artifact_name="fleets/eu"), tmp_path, {})
-    assert build_plan(inputs(artifact_name="fleets/eu", upload_artifact=False), tmp_path, {}).argv[0] == "orchestrate"
+def test_an_unusable_artifact_name_is_refused_only_when_uploading(tmp_path: Path) -> None:
+    message = refusal(tmp_path, raw(mode="dry_run", artifact_name="fleets/eu"))
+    assert message.startswith("input 'artifact-name' is not usable: artifact name 'fleets/eu' contains")
+    kept = settle(tmp_path, raw(mode="dry_run", artifact_name="fleets/eu", upload_artifact="false"))
+    assert (kept.artifact.upload, kept.artifact.name) == (False, "fleets/eu")
+    (tmp_path / "fleets" / "eu").mkdir(parents=True)
+    named = settle(tmp_path, raw(mode="dry_run", repo_path="fleets/eu"), {"GITHUB_JOB": "j"})
+    assert named.artifact.name == "promotion-rollout-j-fleets-eu-1"
 
 
-# --- engine run and result --------------------------------------------------------------------
+# --- messages name the action's inputs ----------------------------------------------------------
 
 
-def test_engine_errors_name_action_inputs_instead_of_flags() -> None:
-    stderr = "usage: x\nerror: --by is required for mode apply\n"
-    assert engine_error(stderr, 1) == "input 'by' is required for mode apply"
-    assert engine_error("error: --unknown-flag is odd\n", 1) == "--unknown-flag is odd"
-    assert engine_error("", 3) == "promotion-rollout orchestrate exited with code 3"
+GOOD = {"by": "alice", "approval_ref": "CHG-1", "rationale": "r", "review_by": "2031-01-31T00:00:00Z"}
 
 
-def test_run_engine_captures_output_and_contains_crashes() -> None:
-    def noisy(argv: list[str]) -> int:
-        print("::warning::from the engine")
-        raise RuntimeError("boom\nsecond line")
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"mode": ""}, "input 'mode' must be one of dry_run, apply, rollback"),
+        ({"mode": "deploy"}, "input 'mode' must be one of dry_run, apply, rollback"),
+        ({"mode": "apply", "apply_intent": "grow"}, "input 'apply-intent' must be one of expand, resume"),
+        ({"mode": "dry_run", "expand_step": "0"}, "input 'expand-step' must be an integer between 1 and 100"),
+        ({"mode": "dry_run", "expand_step": "1e2"}, "input 'expand-step' must be an integer between 1 and 100"),
+        ({"mode": "dry_run", "window_executions": "0"}, "input 'window-executions' must be an integer >= 1"),
+        ({"mode": "dry_run", "max_manual_backlog": "-1"}, "input 'max-manual-backlog' must be an integer >= 0"),
+        ({"mode": "dry_run", "max_failure_rate": "2"}, "input 'max-failure-rate' must be a number between 0 and 1"),
+        ({"mode": "apply", **GOOD, "by": ""}, "input 'by' is required for mode apply"),
+        ({"mode": "rollback", **GOOD, "approval_ref": ""}, "input 'approval-ref' is required for mode rollback"),
+        ({"mode": "apply", **GOOD, "review_by": "soon"}, "input 'review-by' must be an ISO-8601 timestamp"),
+        ({"mode": "apply", **GOOD, "review_by": "2020-01-01T00:00:00Z"}, "input 'review-by' must be in the future"),
+        (
+            {"mode": "apply", **GOOD, "persist": "force"},
+            "input 'persist' must be one of none, commit, pull-request, got 'force'",
+        ),
+        ({"mode": "dry_run", "require_approval": "on"}, "input 'require-approval' must be true or false"),
+    ],
+)
+def test_refusals_name_the_actions_input(tmp_path: Path, inputs: dict[str, str], message: str) -> None:
+    assert refusal(tmp_path, raw(**inputs)) == message
 
-    run = run_engine(["x"], main=noisy)
-    assert run.exit_code == 1
-    assert "::warning::from the engine" in run.stdout
-    assert "error: internal error in the engine: RuntimeError: boom" in run.stderr
 
-    def exits(argv: list[str]) -> int:
-        raise SystemExit(2)
+def test_the_command_line_keeps_its_flag_wording() -> None:
+    error = InvalidInput("expand-step", "must be an integer between 1 and 100")
+    assert error.message == "--expand-step must be an integer between 1 and 100"
+    assert input_message(error) == "input 'expand-step' must be an integer between 1 and 100"
+    persist = InvalidInput("persist", "must be one of none, commit, pull-request, got 'x'", label="persist")
+    assert persist.message == "persist must be one of none, commit, pull-request, got 'x'"
+    assert (input_name("repo"), input_name("evidence-ref"), input_name("by")) == ("repo-path", "evidence-refs", "by")
 
-    assert run_engine([], main=exits).exit_code == 2
+
+# --- outputs and log ----------------------------------------------------------------------------
 
 
-def test_outputs_fall_back_to_the_apply_record_for_the_canary(tmp_path: Path) -> None:
-    plan: Plan = build_plan(inputs(), tmp_path, {})
-    result = {
-        "decision": "promote",
-        "status": "applied",
-        "traceId": "t-1",
-        "summary": {"failedGates": [], "reasonCodes": ["a", "b"]},
-        "rollout": None,
-        "apply": {"record": {"rollout": {"before": {"canaryPercent": 10}, "after": {"canaryPercent": 35}}}},
-    }
-    outputs = outputs_from_result(result, plan)
-    assert outputs["promote"] == "true"
-    assert outputs["reason-codes"] == "a,b"
+def test_outputs_come_from_the_typed_result_with_the_canary_from_the_apply_record(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    settings = settle(workspace, raw(mode="apply", persist="none", **GOOD))
+    outcome = orchestrate(settings.request, settings.layout, now=datetime.now(UTC).replace(microsecond=0))
+    outputs = result_outputs(outcome.result, settings.layout, settings.workspace)
+    assert (outputs["decision"], outputs["promote"], outputs["status"]) == ("promote", "true", "applied")
     assert (outputs["canary-percent-before"], outputs["canary-percent-after"]) == ("10", "35")
-    assert outputs["result-file"] == ".superloop/ops-manager/fleet/promotion-orchestrate-result.json"
-    empty = outputs_from_result({"decision": "skipped", "rollout": None}, plan)
-    assert (empty["promote"], empty["canary-percent-before"], empty["failed-gates"]) == ("false", "", "")
+    assert outputs["result-file"] == str(RESULT)
+    assert outputs["summary-file"] == str(FLEET / "promotion-orchestrate-summary.md")
+    assert (outputs["commit-sha"], outputs["pull-request-url"]) == ("", "")
+    assert list(outputs) == list(RESULT_OUTPUTS)
+
+    recorded_only = outcome.result.model_copy(update={"rollout": None})
+    fallback = result_outputs(recorded_only, settings.layout, settings.workspace)
+    assert (fallback["canary-percent-before"], fallback["canary-percent-after"]) == ("10", "35")
+    unknown = recorded_only.model_copy(update={"apply": recorded_only.apply.model_copy(update={"record": None})})
+    assert result_outputs(unknown, settings.layout, settings.workspace)["canary-percent-after"] == ""
+    held = outcome.result.model_copy(
+        update={"summary": outcome.result.summary.model_copy(update={"failed_gates": ["a", "b"], "reason_codes": []})}
+    )
+    assert hold_message(held) == (
+        "promotion decision is hold (fail-on-hold): failed gates: a, b; reason codes: none reported"
+    )
 
 
 def test_untrusted_text_is_logged_inside_a_stop_commands_block(capsys: pytest.CaptureFixture[str]) -> None:
@@ -301,9 +379,9 @@ def test_untrusted_text_is_logged_inside_a_stop_commands_block(capsys: pytest.Ca
 
 
 def test_dry_run_sets_outputs_and_appends_each_summary_once(
-    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    runner_env: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    registry_before = (runner_env["workspace"] / ".superloop/ops-manager/fleet/registry.v1.json").read_bytes()
+    registry_before = (runner_env["workspace"] / FLEET / "registry.v1.json").read_bytes()
     code, out = run_main(capsys)
     assert code == 0
     outputs = parse_file_command_outputs(runner_env["output"].read_text())
@@ -311,6 +389,7 @@ def test_dry_run_sets_outputs_and_appends_each_summary_once(
     assert outputs["promote"] == "true"
     assert outputs["status"] == "preview"
     assert outputs["canary-percent-before"] == outputs["canary-percent-after"] == "10"
+    assert outputs["result-file"] == str(RESULT)
     assert outputs["artifact-id"] == ""
     summary = runner_env["summary"].read_text()
     assert summary.count("## Ops Manager Promotion CI") == 1
@@ -319,7 +398,8 @@ def test_dry_run_sets_outputs_and_appends_each_summary_once(
     assert [c.name for c in commands if c.name in ("error", "warning", "notice")] == ["notice"]
     assert f"::add-mask::{FAKE_GITHUB_TOKEN}" in out
     assert out.count(FAKE_GITHUB_TOKEN) == 1
-    assert (runner_env["workspace"] / ".superloop/ops-manager/fleet/registry.v1.json").read_bytes() == registry_before
+    assert "GITHUB_TOKEN" not in os.environ
+    assert (runner_env["workspace"] / FLEET / "registry.v1.json").read_bytes() == registry_before
 
 
 def test_hold_under_fail_on_hold_fails_with_the_gates_and_keeps_outputs(
@@ -328,13 +408,14 @@ def test_hold_under_fail_on_hold_fails_with_the_gates_and_keeps_outputs(
     set_inputs(monkeypatch, max_drill_age_hours="1", fail_on_hold="true", upload_artifact="false")
     code, out = run_main(capsys)
     assert code == 2
-    errors = [c.data for c in parse_workflow_commands(out) if c.name == "error"]
+    errors = errors_in(out)
     assert len(errors) == 1
-    assert "hold" in errors[0]
-    assert "drill_recency" in errors[0]
+    assert errors[0].startswith("promotion decision is hold (fail-on-hold): failed gates: drill_recency;")
     outputs = parse_file_command_outputs(runner_env["output"].read_text())
     assert outputs["decision"] == "hold"
+    assert outputs["status"] == "held"
     assert outputs["failed-gates"] == "drill_recency"
+    assert "artifact-id" not in outputs
 
 
 def test_missing_governance_is_one_error_naming_the_input(
@@ -343,9 +424,22 @@ def test_missing_governance_is_one_error_naming_the_input(
     set_inputs(monkeypatch, mode="apply")
     code, out = run_main(capsys)
     assert code == 1
-    errors = [c.data for c in parse_workflow_commands(out) if c.name == "error"]
-    assert errors == ["input 'by' is required for mode apply"]
+    assert errors_in(out) == ["input 'by' is required for mode apply"]
     assert runner_env["output"].read_text() == ""
+    assert not (runner_env["workspace"] / RESULT).exists()
+
+
+def test_a_bad_input_after_the_paths_still_changes_nothing(
+    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_inputs(monkeypatch, mode="apply", **{k.replace("-", "_"): v for k, v in GOVERNANCE.items()})
+    set_inputs(monkeypatch, review_by="2001-01-01T00:00:00Z")
+    code, out = run_main(capsys)
+    assert code == 1
+    assert errors_in(out) == ["input 'review-by' must be in the future"]
+    assert not (runner_env["workspace"] / FLEET / "promotion-ci-result.json").exists()
+    assert not (runner_env["workspace"] / RESULT).exists()
+    assert runner_env["summary"].read_text() == ""
 
 
 def test_a_repo_path_outside_the_workspace_changes_nothing(
@@ -354,9 +448,8 @@ def test_a_repo_path_outside_the_workspace_changes_nothing(
     set_inputs(monkeypatch, repo_path="../")
     code, out = run_main(capsys)
     assert code == 1
-    errors = [c.data for c in parse_workflow_commands(out) if c.name == "error"]
-    assert errors == ["input 'repo-path' leaves the workspace: ../"]
-    assert not (runner_env["workspace"] / ".superloop/ops-manager/fleet/promotion-orchestrate-result.json").exists()
+    assert errors_in(out) == ["input 'repo-path' leaves the workspace: ../"]
+    assert not (runner_env["workspace"] / RESULT).exists()
 
 
 def test_hostile_inputs_never_become_workflow_commands(
@@ -375,7 +468,24 @@ def test_hostile_inputs_never_become_workflow_commands(
     assert "warning" not in names
 
 
-def test_apply_uploads_the_result_files_as_one_artifact(
+def test_an_unexpected_failure_is_one_error_line_without_a_traceback(
+    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        print("::warning::printed by a library")
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(action_run, "orchestrate", broken)
+    code, out = run_main(capsys)
+    assert code == 1
+    assert "::warning::printed by a library" in out
+    commands = parse_workflow_commands(out)
+    assert [c.data for c in commands if c.name in ("error", "warning")] == [
+        "internal error in the action: RuntimeError: boom second line"
+    ]
+
+
+def test_apply_uploads_what_the_run_produced_as_one_artifact(
     runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     set_inputs(
@@ -391,16 +501,22 @@ def test_apply_uploads_the_result_files_as_one_artifact(
         code, _ = run_main(capsys)
         stored = service.artifact("rollout-eu")
     assert code == 0
-    assert registry_rollout(runner_env["workspace"])["canaryPercent"] == 35
+    workspace = runner_env["workspace"]
+    assert registry_rollout(workspace)["canaryPercent"] == 35
     outputs = parse_file_command_outputs(runner_env["output"].read_text())
     assert outputs["status"] == "applied"
     assert outputs["artifact-id"] == str(stored.artifact_id)
     assert stored.expires_at is not None
     with zipfile.ZipFile(BytesIO(stored.content or b"")) as archive:
-        names = sorted(archive.namelist())
-        result = json.loads(archive.read("promotion-orchestrate-result.json"))
-    assert names == ["promotion-ci-summary.md", "promotion-orchestrate-result.json", "promotion-orchestrate-summary.md"]
-    assert result["status"] == "applied"
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert sorted(members) == [
+        "promotion-ci-summary.md",
+        "promotion-orchestrate-result.json",
+        "promotion-orchestrate-summary.md",
+    ]
+    for name, content in members.items():
+        assert content == (workspace / FLEET / name).read_bytes(), name
+    assert json.loads(members["promotion-orchestrate-result.json"])["status"] == "applied"
 
 
 def test_enterprise_server_skips_the_artifact_with_a_warning(
@@ -422,3 +538,72 @@ def test_enterprise_server_skips_the_artifact_with_a_warning(
     outputs = parse_file_command_outputs(runner_env["output"].read_text())
     assert outputs["artifact-id"] == ""
     assert outputs["status"] == "preview"
+
+
+def test_a_failed_upload_is_reported_after_the_outputs(
+    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FakeArtifactService() as service:
+        service.fail_next("CreateArtifact", 1, status=403)
+        for key, value in service.env().items():
+            monkeypatch.setenv(key, value)
+        code, out = run_main(capsys)
+    assert code == 1
+    errors = errors_in(out)
+    assert len(errors) == 1
+    assert errors[0].startswith("artifact upload failed: CreateArtifact failed with HTTP 403")
+    outputs = parse_file_command_outputs(runner_env["output"].read_text())
+    assert (outputs["decision"], outputs["artifact-id"]) == ("promote", "")
+
+
+def test_the_token_input_reaches_github_through_the_options_not_the_environment(
+    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """persist commit (the apply default) lands one commit; only the github-token input carries the token."""
+    workspace = runner_env["workspace"]
+    tracked = [p for p in (workspace / FLEET).rglob("*") if p.is_file()]
+    with FakeGitHub(token=FAKE_GITHUB_TOKEN) as gh:
+        gh.seed_files({p.relative_to(workspace).as_posix(): p.read_text() for p in tracked}, message="fleet state")
+        commits = len(gh.commits())
+        for key, value in gh.env(PROMOTION_ROLLOUT_GITHUB_THROTTLE="0", GITHUB_ACTOR="release-bot").items():
+            if key != "GITHUB_TOKEN":
+                monkeypatch.setenv(key, value)
+        governance = {k.replace("-", "_"): v for k, v in GOVERNANCE.items() if k not in ("persist", "by")}
+        set_inputs(monkeypatch, mode="apply", expand_step="5", upload_artifact="false", **governance)
+        code, out = run_main(capsys)
+        assert code == 0, out
+        assert len(gh.commits()) == commits + 1
+        head = gh.head()
+        committed = json.loads(gh.read_file(str(FLEET / "registry.v1.json")) or "{}")
+    assert "GITHUB_TOKEN" not in os.environ
+    assert committed["policy"]["autonomous"]["rollout"]["canaryPercent"] == 15
+    assert registry_rollout(workspace)["canaryPercent"] == 15
+    outputs = parse_file_command_outputs(runner_env["output"].read_text())
+    assert (outputs["status"], outputs["commit-sha"]) == ("applied", head)
+    assert out.count(FAKE_GITHUB_TOKEN) == 1
+    assert FAKE_GITHUB_TOKEN not in (workspace / RESULT).read_text()
+
+
+def test_a_job_summary_that_cannot_be_written_fails_the_step_after_the_outputs(
+    runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(runner_env["workspace"] / "no-such-dir" / "summary.md"))
+    set_inputs(monkeypatch, upload_artifact="false")
+    code, out = run_main(capsys)
+    assert code == 1
+    errors = errors_in(out)
+    assert len(errors) == 1
+    assert errors[0].startswith("job summary not written: cannot append to ")
+    assert parse_file_command_outputs(runner_env["output"].read_text())["status"] == "preview"
+
+
+def test_an_image_that_cannot_import_the_action_still_fails_with_one_annotation(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "orchestrator.action.run", None)
+    assert entrypoint.start() == 1
+    out = capsys.readouterr().out
+    commands = parse_workflow_commands(out)
+    assert len(commands) == 1
+    assert commands[0].name == "error"
+    assert commands[0].data.startswith("promotion-rollout could not start: ModuleNotFoundError: ")

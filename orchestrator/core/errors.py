@@ -17,6 +17,21 @@ class OrchestratorError(Exception):
         self.message = one_line
 
 
+class InvalidInput(OrchestratorError):
+    """One refused value, kept apart from its wording so each shell names it its own way.
+
+    ``option`` is the setting's name without dashes (``expand-step``) and ``problem`` what is
+    wrong with it (``must be an integer between 1 and 100``). The message is the command line's
+    (``--expand-step must be ...``); ``label`` replaces ``--<option>`` in it where the command
+    line has always used another wording. The action names its own input instead.
+    """
+
+    def __init__(self, option: str, problem: str, *, label: str | None = None) -> None:
+        self.option = option
+        self.problem = " ".join(problem.split())
+        super().__init__(f"{label if label is not None else f'--{option}'} {self.problem}")
+
+
 class HoldError(OrchestratorError):
     """A hold under ``--fail-on-hold``: the result is still written, exit code 2."""
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from orchestrator.core.apply_plan import ApplyRequest, merged_evidence_refs, require_governance, validate_expand_step
-from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.errors import InvalidInput
 from orchestrator.core.models import Mode, OrchestrationStatus, Thresholds
 from orchestrator.core.reasons import ReasonCode
 
+ApplyIntent = Literal["expand", "resume"]
 MODES: tuple[Mode, ...] = ("dry_run", "apply", "rollback")
-APPLY_INTENTS = ("expand", "resume")
+APPLY_INTENTS: tuple[ApplyIntent, ...] = ("expand", "resume")
 EXIT_REFUSED = 1
 EXIT_HOLD = 2
 
@@ -31,7 +32,7 @@ class Governance:
 @dataclass(frozen=True)
 class OrchestrateRequest:
     mode: Mode
-    apply_intent: Literal["expand", "resume"]
+    apply_intent: ApplyIntent
     expand_step: int
     governance: Governance
     trace_id: str
@@ -65,12 +66,26 @@ class NextStep:
     overrides: tuple[str, ...] = ()
 
 
+def parse_mode(value: str) -> Mode:
+    """The orchestration mode named by a shell, one of ``MODES``."""
+    for mode in MODES:
+        if value == mode:
+            return mode
+    raise InvalidInput("mode", "must be one of dry_run, apply, rollback")
+
+
+def parse_apply_intent(value: str) -> ApplyIntent:
+    """The intent of mode apply, one of ``APPLY_INTENTS``."""
+    for intent in APPLY_INTENTS:
+        if value == intent:
+            return intent
+    raise InvalidInput("apply-intent", "must be one of expand, resume")
+
+
 def validate_request(request: OrchestrateRequest) -> None:
     """Everything that can be refused before any evidence is read."""
-    if request.mode not in MODES:
-        raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
-    if request.apply_intent not in APPLY_INTENTS:
-        raise OrchestratorError("--apply-intent must be one of expand, resume")
+    parse_mode(request.mode)
+    parse_apply_intent(request.apply_intent)
     validate_expand_step(request.expand_step)
     if request.mode != "dry_run":
         gov = request.governance

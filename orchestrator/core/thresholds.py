@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.errors import InvalidInput
 from orchestrator.core.models import Thresholds
 
 MAX_COUNT = 1_000_000_000
@@ -12,19 +12,19 @@ _INT = re.compile(r"[0-9]+")
 _RATE = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 
 
-def _int_option(flag: str, raw: str | None, default: int, minimum: int) -> int:
+def _int_option(option: str, raw: str | None, default: int, minimum: int) -> int:
     if raw is None or raw == "":
         return default
-    if not _INT.fullmatch(raw) or int(raw) < minimum or int(raw) > MAX_COUNT:
-        raise OrchestratorError(f"{flag} must be an integer >= {minimum}")
-    return int(raw)
+    if not _INT.fullmatch(raw) or len(raw.lstrip("0")) > 10 or not minimum <= int(raw.lstrip("0") or "0") <= MAX_COUNT:
+        raise InvalidInput(option, f"must be an integer >= {minimum}")
+    return int(raw.lstrip("0") or "0")
 
 
-def _rate_option(flag: str, raw: str | None, default: float) -> float:
+def _rate_option(option: str, raw: str | None, default: float) -> float:
     if raw is None or raw == "":
         return default
     if not _RATE.fullmatch(raw) or not 0 <= float(raw) <= 1:
-        raise OrchestratorError(f"{flag} must be a number between 0 and 1")
+        raise InvalidInput(option, "must be a number between 0 and 1")
     return float(raw)
 
 
@@ -39,10 +39,10 @@ def parse_thresholds(
 ) -> Thresholds:
     """Every threshold parsed and range-checked; an empty value keeps the reference's default."""
     return Thresholds(
-        window_executions=_int_option("--window-executions", window_executions, 20, 1),
-        min_sample_size=_int_option("--min-sample-size", min_sample_size, 20, 1),
-        max_ambiguity_rate=_rate_option("--max-ambiguity-rate", max_ambiguity_rate, 0.2),
-        max_failure_rate=_rate_option("--max-failure-rate", max_failure_rate, 0.2),
-        max_manual_backlog=_int_option("--max-manual-backlog", max_manual_backlog, 5, 0),
-        max_drill_age_hours=_int_option("--max-drill-age-hours", max_drill_age_hours, 168, 1),
+        window_executions=_int_option("window-executions", window_executions, 20, 1),
+        min_sample_size=_int_option("min-sample-size", min_sample_size, 20, 1),
+        max_ambiguity_rate=_rate_option("max-ambiguity-rate", max_ambiguity_rate, 0.2),
+        max_failure_rate=_rate_option("max-failure-rate", max_failure_rate, 0.2),
+        max_manual_backlog=_int_option("max-manual-backlog", max_manual_backlog, 5, 0),
+        max_drill_age_hours=_int_option("max-drill-age-hours", max_drill_age_hours, 168, 1),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.errors import InvalidInput
 
 PersistSetting = Literal["none", "commit", "pull-request"]
 PERSIST_MODES: tuple[PersistSetting, ...] = ("none", "commit", "pull-request")
@@ -19,7 +19,7 @@ def parse_persist(value: str) -> PersistSetting:
     for mode in PERSIST_MODES:
         if value.strip().lower() == mode:
             return mode
-    raise OrchestratorError(f"persist must be one of none, commit, pull-request, got {value!r}")
+    raise InvalidInput("persist", f"must be one of none, commit, pull-request, got {value!r}", label="persist")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ default 40), so a bounded fuzz run is part of every ``.ci/run``; raise it for a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -113,10 +114,12 @@ VALUES = st.one_of(
 )
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> Result:
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str], cwd: Path) -> Result:
+    """One in-process run from ``cwd``, so relative output paths land in the test's own folder."""
     capsys.readouterr()
     try:
-        code = main(argv)
+        with contextlib.chdir(cwd):
+            code = main(argv)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     out, err = capsys.readouterr()
@@ -157,7 +160,7 @@ def test_any_arguments_end_in_an_exit_code_and_one_line(
         argv += [flag] if flag in ("--fail-on-hold", "--pretty", "--skip-on-missing-evidence") else [flag, value]
     before = tree_hashes(fleet.repo)
 
-    result = _run(argv, capsys)
+    result = _run(argv, capsys, workspace)
 
     _assert_contract(result)
     if result.code == 1 and command in ("apply", "registry", "status"):
@@ -221,7 +224,7 @@ def test_any_evidence_bytes_hold_or_refuse_and_never_promote_unread(
     fleet = _fleet(workspace / "repo")
     _evidence_target(fleet, which).write_bytes(content)
 
-    result = _run(["gates", "--repo", str(fleet.repo)], capsys)
+    result = _run(["gates", "--repo", str(fleet.repo)], capsys, workspace)
 
     _assert_contract(result)
     if result.code == 0:
@@ -236,7 +239,7 @@ def test_any_registry_journal_or_log_bytes_refuse_without_a_change(
     which: str, content: bytes, workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fleet = _fleet(workspace / "repo")
-    assert _run(["gates", "--repo", str(fleet.repo)], capsys).code == 0
+    assert _run(["gates", "--repo", str(fleet.repo)], capsys, workspace).code == 0
     layout = FleetLayout.resolve(str(fleet.repo))
     target: Callable[[], Path] = {
         "registry": lambda: layout.registry,
@@ -247,7 +250,7 @@ def test_any_registry_journal_or_log_bytes_refuse_without_a_change(
     target().write_bytes(content)
     before = tree_hashes(fleet.repo)
 
-    result = _run(["apply", "--repo", str(fleet.repo), "--intent", "expand", *GOVERNANCE_ARGS], capsys)
+    result = _run(["apply", "--repo", str(fleet.repo), "--intent", "expand", *GOVERNANCE_ARGS], capsys, workspace)
 
     _assert_contract(result)
     if result.code != 0:
@@ -284,10 +287,10 @@ def test_every_flag_takes_every_edge_value_without_a_bug(
         argv = [command, "--repo", str(fleet.repo), f"{flag}={value}"]
         if command in ("apply", "orchestrate") and flag not in GOVERNANCE_ARGS:
             argv += ["--mode", "dry_run"] if command == "orchestrate" and flag != "--mode" else []
-        _assert_contract(_run(argv, capsys))
+        _assert_contract(_run(argv, capsys, tmp_path))
 
 
 @pytest.mark.parametrize("command", sorted(FLAGS))
-def test_any_repo_path_is_one_line(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_any_repo_path_is_one_line(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for value in [*EDGE_VALUES, "/dev/null", "/proc/self", "x" * 300 + "/" + "y" * 300]:
-        _assert_contract(_run([command, "--repo", value], capsys))
+        _assert_contract(_run([command, "--repo", value], capsys, tmp_path))

@@ -1,0 +1,194 @@
+"""The network edge of an upload: Twirp calls with the bearer token, blob calls with the signed URL.
+
+Failures worth another attempt (429, 5xx, an unreachable host, a body that is not JSON) are
+retried with the backoff ``@actions/artifact`` uses; every other failure is final. Messages are
+one line and the token is scrubbed from anything a server echoes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import random
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO, Any, TypeVar
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from orchestrator import __version__
+from orchestrator.action.artifact.errors import ArtifactUploadError
+
+TWIRP_SERVICE = "github.actions.results.api.v1.ArtifactService"
+BLOCK_SIZE = 8 * 1024 * 1024
+BLOB_API_VERSION = "2024-11-04"
+MAX_ATTEMPTS = 5
+BASE_DELAY_SECONDS = 3.0
+BACKOFF_MULTIPLIER = 1.5
+REQUEST_TIMEOUT_SECONDS = 300.0
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""The statuses ``@actions/artifact`` retries (429, 500, 502, 503, 504); any other 4xx is final."""
+
+USER_AGENT = f"promotion-rollout/{__version__}"
+
+_T = TypeVar("_T")
+
+
+def block_id(prefix: str, index: int) -> str:
+    """Base64 block ids of one fixed length, as Azure requires within a blob."""
+    return base64.b64encode(f"{prefix}{index:012d}".encode()).decode()
+
+
+def block_list_xml(block_ids: Sequence[str]) -> bytes:
+    """The Put Block List body committing ``block_ids`` in order."""
+    latest = "".join(f"<Latest>{identifier}</Latest>" for identifier in block_ids)
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><BlockList>{latest}</BlockList>'.encode()
+
+
+def backoff_delays(attempts: int = MAX_ATTEMPTS) -> Iterator[tuple[float, float]]:
+    """The (low, high) bounds of the pause before each retry: base, then growing by 1.5x with jitter."""
+    for attempt in range(attempts - 1):
+        low = BASE_DELAY_SECONDS * BACKOFF_MULTIPLIER**attempt
+        yield (low, low) if attempt == 0 else (low, low * BACKOFF_MULTIPLIER)
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt; ``reason`` is already safe to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Transport:
+    """Twirp calls to the results service and block uploads to the signed blob URL."""
+
+    def __init__(self, origin: str, token: str, sleep: Callable[[float], None]) -> None:
+        self._origin = origin
+        self._token = token
+        self._sleep = sleep
+        self._opener = urllib.request.build_opener(_RefuseRedirects())
+
+    def twirp(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        url = f"{self._origin}/twirp/{TWIRP_SERVICE}/{method}"
+        data = json.dumps(body, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {self._token}",
+            "User-Agent": USER_AGENT,
+        }
+
+        def attempt() -> dict[str, Any]:
+            status, payload = self._send("POST", url, data, headers, method)
+            try:
+                parsed = json.loads(payload)
+            except ValueError:
+                raise _Retryable(f"HTTP {status} with a body that is not JSON") from None
+            if not isinstance(parsed, dict):
+                raise _Retryable(f"HTTP {status} with a body that is not a JSON object")
+            return parsed
+
+        return self._with_retries(method, attempt)
+
+    def upload_blob(self, signed_url: str, blob: bytes) -> tuple[int, str]:
+        """Stage ``blob`` in blocks of ``BLOCK_SIZE`` and commit them; returns its size and sha256."""
+        prefix = str(uuid.uuid4())
+        ids: list[str] = []
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "x-ms-version": BLOB_API_VERSION,
+            "User-Agent": USER_AGENT,
+        }
+        for start in range(0, len(blob), BLOCK_SIZE):
+            identifier = block_id(prefix, len(ids))
+            ids.append(identifier)
+            url = _with_query(signed_url, f"comp=block&blockid={quote(identifier, safe='')}")
+            self._with_retries("blob upload", self._blob_call(url, blob[start : start + BLOCK_SIZE], headers))
+        commit_headers = {
+            "Content-Type": "application/xml",
+            "x-ms-version": BLOB_API_VERSION,
+            "x-ms-blob-content-type": "zip",
+            "User-Agent": USER_AGENT,
+        }
+        self._with_retries(
+            "blob commit",
+            self._blob_call(_with_query(signed_url, "comp=blocklist"), block_list_xml(ids), commit_headers),
+        )
+        return len(blob), hashlib.sha256(blob).hexdigest()
+
+    def _blob_call(self, url: str, data: bytes, headers: Mapping[str, str]) -> Callable[[], None]:
+        def attempt() -> None:
+            self._send("PUT", url, data, headers, "blob storage")
+
+        return attempt
+
+    def _send(self, verb: str, url: str, data: bytes, headers: Mapping[str, str], what: str) -> tuple[int, bytes]:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ArtifactUploadError(f"{what}: the artifact service handed out a URL that is not http(s)")
+        request = urllib.request.Request(url, data=data, headers=dict(headers), method=verb)  # noqa: S310
+        try:
+            with self._opener.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
+                return int(response.status), bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+            detail = self._detail(exc)
+            exc.close()
+            message = f"{what} failed with HTTP {status}{detail}"
+            if status in RETRYABLE_STATUSES:
+                raise _Retryable(message) from None
+            raise ArtifactUploadError(f"{message} (not retried)") from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            raise _Retryable(f"{what} could not be reached ({self._scrub(str(reason))})") from None
+
+    def _detail(self, exc: urllib.error.HTTPError) -> str:
+        try:
+            parsed = json.loads(exc.read(4096) or b"null")
+        except (ValueError, OSError):
+            return ""
+        message = parsed.get("msg") if isinstance(parsed, dict) else None
+        if not isinstance(message, str) or not message.strip():
+            return ""
+        return f": {self._scrub(message)[:200]}"
+
+    def _scrub(self, text: str) -> str:
+        one_line = " ".join(text.split())
+        return one_line.replace(self._token, "***") if self._token else one_line
+
+    def _with_retries(self, what: str, attempt: Callable[[], _T]) -> _T:
+        delays = backoff_delays()
+        while True:
+            try:
+                return attempt()
+            except _Retryable as failure:
+                bounds = next(delays, None)
+                if bounds is None:
+                    raise ArtifactUploadError(
+                        f"{what}: giving up after {MAX_ATTEMPTS} attempts: {failure.reason}"
+                    ) from None
+                low, high = bounds
+                self._sleep(low if high <= low else random.uniform(low, high))
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib would replay a redirected POST as a bodiless GET; a redirect here is an error instead."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        return None
+
+
+def _with_query(url: str, extra: str) -> str:
+    parts = urlsplit(url)
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
