@@ -29,52 +29,20 @@ class JsonEditError(ValueError):
     pass
 
 
+def _skip_ws(text: str, pos: int) -> int:
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]
+
+
 def _parse(text: str, pos: int) -> _Node:
-    pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+    """The value starting at ``pos`` (after whitespace), with the spans of every nested member."""
+    pos = _skip_ws(text, pos)
     if pos >= len(text):
         raise JsonEditError("unexpected end of JSON")
     char = text[pos]
     if char == "{":
-        node = _Node(start=pos, end=pos, is_object=True)
-        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-        if text[pos] == "}":
-            node.end = pos + 1
-            return node
-        while True:
-            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-            if text[pos] != '"':
-                raise JsonEditError(f"expected a key at offset {pos}")
-            key_start = pos
-            key, pos = _DECODER.raw_decode(text, pos)
-            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-            if text[pos] != ":":
-                raise JsonEditError(f"expected ':' at offset {pos}")
-            child = _parse(text, pos + 1)
-            node.members[key] = (key_start, child)
-            pos = _WS.match(text, child.end).end()  # type: ignore[union-attr]
-            if text[pos] == ",":
-                pos += 1
-                continue
-            if text[pos] == "}":
-                node.end = pos + 1
-                return node
-            raise JsonEditError(f"expected ',' or '}}' at offset {pos}")
+        return _parse_object(text, pos)
     if char == "[":
-        node = _Node(start=pos, end=pos)
-        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-        if text[pos] == "]":
-            node.end = pos + 1
-            return node
-        while True:
-            child = _parse(text, pos)
-            pos = _WS.match(text, child.end).end()  # type: ignore[union-attr]
-            if text[pos] == ",":
-                pos += 1
-                continue
-            if text[pos] == "]":
-                node.end = pos + 1
-                return node
-            raise JsonEditError(f"expected ',' or ']' at offset {pos}")
+        return _parse_array(text, pos)
     if char == '"':
         _, end = _DECODER.raw_decode(text, pos)
         return _Node(start=pos, end=end)
@@ -82,6 +50,60 @@ def _parse(text: str, pos: int) -> _Node:
     if not match:
         raise JsonEditError(f"unexpected character at offset {pos}")
     return _Node(start=pos, end=match.end())
+
+
+def _parse_object(text: str, start: int) -> _Node:
+    """An object and its members by key, each with the offset of its key (where its line starts)."""
+    node = _Node(start=start, end=start, is_object=True)
+    pos = _skip_ws(text, start + 1)
+    if text[pos] == "}":
+        node.end = pos + 1
+        return node
+    while True:
+        key_start, key, child = _parse_member(text, pos)
+        node.members[key] = (key_start, child)
+        pos, closed = _after_item(text, child.end, "}")
+        if closed:
+            node.end = pos
+            return node
+
+
+def _parse_member(text: str, pos: int) -> tuple[int, str, _Node]:
+    """One ``"key": value`` member: where its key starts, the key, and the value's node."""
+    pos = _skip_ws(text, pos)
+    if text[pos] != '"':
+        raise JsonEditError(f"expected a key at offset {pos}")
+    key_start = pos
+    key, pos = _DECODER.raw_decode(text, pos)
+    pos = _skip_ws(text, pos)
+    if text[pos] != ":":
+        raise JsonEditError(f"expected ':' at offset {pos}")
+    return key_start, key, _parse(text, pos + 1)
+
+
+def _parse_array(text: str, start: int) -> _Node:
+    """An array: only its span matters, since edits address object members by key."""
+    node = _Node(start=start, end=start)
+    pos = _skip_ws(text, start + 1)
+    if text[pos] == "]":
+        node.end = pos + 1
+        return node
+    while True:
+        child = _parse(text, pos)
+        pos, closed = _after_item(text, child.end, "]")
+        if closed:
+            node.end = pos
+            return node
+
+
+def _after_item(text: str, pos: int, close: str) -> tuple[int, bool]:
+    """After a member or element: the offset past ``,`` (not closed) or past ``close`` (closed)."""
+    pos = _skip_ws(text, pos)
+    if text[pos] == ",":
+        return pos + 1, False
+    if text[pos] == close:
+        return pos + 1, True
+    raise JsonEditError(f"expected ',' or '{close}' at offset {pos}")
 
 
 def _indent_unit(text: str) -> str | None:

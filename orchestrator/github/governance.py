@@ -137,7 +137,6 @@ def persist_and_record(
     build: Build,
     branch: str | None = None,
     environment: str | None = None,
-    pr_title: str | None = None,
     pr_body: PullRequestBody = "",
     max_attempts: int = 5,
     sleep: Sleep = time.sleep,
@@ -160,7 +159,6 @@ def persist_and_record(
             build=tracked,
             mode=mode,
             max_attempts=max_attempts,
-            pr_title=pr_title,
             pr_body=pr_body,
             sleep=sleep,
         )

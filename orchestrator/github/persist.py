@@ -101,7 +101,6 @@ def persist_mutation(
     build: Build,
     mode: PersistMode,
     max_attempts: int = 5,
-    pr_title: str | None = None,
     pr_body: PullRequestBody = "",
     sleep: Sleep = time.sleep,
 ) -> PersistResult:
@@ -112,7 +111,7 @@ def persist_mutation(
     if max_attempts < 1:
         raise GitHubError("max_attempts must be at least 1")
     if mode == "pull-request":
-        return _via_pull_request(repo, branch=branch, paths=paths, build=build, title=pr_title, body=pr_body)
+        return _via_pull_request(repo, branch=branch, paths=paths, build=build, body=pr_body)
     return _direct(repo, branch=branch, paths=paths, build=build, max_attempts=max_attempts, sleep=sleep)
 
 
@@ -167,7 +166,6 @@ def _via_pull_request(
     branch: str,
     paths: Sequence[str],
     build: Build,
-    title: str | None,
     body: PullRequestBody,
 ) -> PersistResult:
     head = gitdata.get_branch_ref(repo, branch).object.sha
@@ -179,9 +177,9 @@ def _via_pull_request(
     if commit is None:
         return PersistResult(None, None, new_branch, 1, 0, mutation, head)
     commit = gitdata.create_branch(repo, new_branch, commit)
-    pr_title = title or next(iter(mutation.message.splitlines()), f"promotion-rollout: {mutation.fleet_id}")
+    title = next(iter(mutation.message.splitlines()), f"promotion-rollout: {mutation.fleet_id}")
     text = body(mutation) if callable(body) else body
-    url = _open_pull_request(repo, base=branch, head=new_branch, title=pr_title, body=text[:PR_BODY_LIMIT])
+    url = _open_pull_request(repo, base=branch, head=new_branch, title=title, body=text[:PR_BODY_LIMIT])
     return PersistResult(commit, url, new_branch, 1, 0, mutation, head)
 
 

@@ -2,8 +2,9 @@
 
 Values from operators and evidence files reach GitHub's step summary and pull request bodies, so
 each ``{{ }}`` is escaped by default (``finalize``): it cannot open HTML, links or images, start a
-heading or break a table. Templates opt out only through the ``code`` and ``cell`` filters, which
-escape for their own context.
+heading or break a table. Templates opt out only through the ``code`` and ``cellcode`` filters,
+which escape for their own context; ``text`` and ``cell`` name the default escaping where a
+template wants it explicit (``md_text`` escapes ``|``, so a cell keeps its columns).
 """
 
 from __future__ import annotations
@@ -50,12 +51,8 @@ def md_identifier(value: object) -> Safe:
     return Safe(text) if re.fullmatch(r"[a-z0-9_]+", text) else md_text(text)
 
 
-def md_cell(value: object) -> Safe:
-    """A table cell: escaped text; pipes are escaped so the row keeps its columns."""
-    return md_text(value)
-
-
 def md_cell_code(value: object) -> Safe:
+    """A code span in a table cell: a pipe inside it would otherwise end the cell."""
     return Safe(md_code(value).replace("|", "\\|"))
 
 
@@ -78,7 +75,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(ident=md_identifier, code=md_code, cell=md_cell, cellcode=md_cell_code, text=md_text)
+    env.filters.update(ident=md_identifier, code=md_code, cell=md_text, cellcode=md_cell_code, text=md_text)
     return env
 
 

@@ -32,18 +32,31 @@ def read_drill_state(doc: Any, file: str, required: Iterable[str], now: datetime
     """Judge each required drill by its newest entry; an unreadable or future time is never ignored."""
     reader = Reader(file)
     out = DrillEvidence()
+    drills = _drill_list(doc, reader)
+    if drills is not None:
+        out.drills = drills
+        _check_entries(drills, reader)
+        out.findings = [_finding(drills, drill_id, now) for drill_id in required]
+    out.errors = reader.errors
+    return out
+
+
+def _drill_list(doc: Any, reader: Reader) -> list[Any] | None:
+    """The ``drills`` array (absent counts as empty), or None when the file's shape is wrong."""
     if not isinstance(doc, dict):
         reader.fail(DRILLS, "$", f"drill state must be a JSON object, found {describe(doc)}")
-        out.errors = reader.errors
-        return out
+        return None
     drills = doc.get("drills")
     if drills is None:
-        drills = []
+        return []
     if not isinstance(drills, list):
         reader.fail(DRILLS, "drills", f"must be an array, found {describe(drills)}")
-        out.errors = reader.errors
-        return out
-    out.drills = drills
+        return None
+    return drills
+
+
+def _check_entries(drills: list[Any], reader: Reader) -> None:
+    """One error per malformed entry (its first problem), so the operator can fix them in one pass."""
     for index, entry in enumerate(drills):
         if not isinstance(entry, dict):
             reader.fail(DRILLS, f"drills[{index}]", f"must be an object, found {describe(entry)}")
@@ -51,30 +64,27 @@ def read_drill_state(doc: Any, file: str, required: Iterable[str], now: datetime
             reader.fail(DRILLS, f"drills[{index}].id", "must be a string")
         elif entry.get("status") is not None and not isinstance(entry.get("status"), str):
             reader.fail(DRILLS, f"drills[{index}].status", "must be a string")
-    for drill_id in required:
-        entries = [d for d in drills if isinstance(d, dict) and d.get("id") == drill_id]
-        dated: list[tuple[datetime, dict[str, Any]]] = []
-        invalid = False
-        for entry in entries:
-            stamp = parse_ts(entry.get("completedAt"))
-            if stamp is None or stamp > now:
-                invalid = True
-            else:
-                dated.append((stamp, entry))
-        newest: dict[str, Any] | None = None
-        completed: datetime | None = None
-        if dated:
-            completed, newest = max(dated, key=lambda pair: pair[0])
-        elif entries:
-            newest = entries[-1]
-        out.findings.append(
-            DrillFinding(
-                id=drill_id,
-                entries=len(entries),
-                newest=newest,
-                completed_at=completed,
-                timestamp_invalid=invalid,
-            )
-        )
-    out.errors = reader.errors
-    return out
+
+
+def _finding(drills: list[Any], drill_id: str, now: datetime) -> DrillFinding:
+    """The newest entry with a valid past time; without one, the last entry listed, undated."""
+    entries = [d for d in drills if isinstance(d, dict) and d.get("id") == drill_id]
+    dated: list[tuple[datetime, dict[str, Any]]] = []
+    invalid = False
+    for entry in entries:
+        stamp = parse_ts(entry.get("completedAt"))
+        if stamp is None or stamp > now:
+            invalid = True
+        else:
+            dated.append((stamp, entry))
+    newest: dict[str, Any] | None = entries[-1] if entries else None
+    completed: datetime | None = None
+    if dated:
+        completed, newest = max(dated, key=lambda pair: pair[0])
+    return DrillFinding(
+        id=drill_id,
+        entries=len(entries),
+        newest=newest,
+        completed_at=completed,
+        timestamp_invalid=invalid,
+    )

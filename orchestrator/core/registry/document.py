@@ -1,0 +1,51 @@
+"""The registry document: parsing its text and reading the rollout, the mode and the fleet id from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.jsonpath import dig
+
+
+class RegistryInvalid(OrchestratorError):
+    """The registry breaks the schema or the rules; the first eight reasons fit on one line."""
+
+    def __init__(self, path: str, errors: list[str]) -> None:
+        shown = "; ".join(errors[:8])
+        more = f" (+{len(errors) - 8} more)" if len(errors) > 8 else ""
+        super().__init__(f"invalid fleet registry: {path}: {shown}{more}")
+        self.errors = errors
+
+
+def parse_registry_text(text: str, path: str) -> dict[str, Any]:
+    """The registry object from its text; unreadable JSON and non-objects are refused by name."""
+    try:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise OrchestratorError(f"invalid fleet registry JSON: {path}") from exc
+    if not isinstance(doc, dict):
+        raise RegistryInvalid(path, ["registry must be a JSON object"])
+    return doc
+
+
+def rollout_point(doc: dict[str, Any]) -> tuple[int, bool]:
+    """Current canary percent (default 100) and manual pause (default false)."""
+    rollout = dig(doc, "policy", "autonomous", "rollout") or {}
+    canary = rollout.get("canaryPercent", 100)
+    manual = (rollout.get("pause") or {}).get("manual", False)
+    return int(canary), bool(manual)
+
+
+def policy_mode(doc: dict[str, Any]) -> str:
+    """The policy mode, advisory unless the registry says otherwise (as the reference defaults it)."""
+    mode = dig(doc, "policy", "mode")
+    return mode if isinstance(mode, str) else "advisory"
+
+
+def fleet_id(doc: dict[str, Any]) -> str:
+    """The fleet's id, ``default`` when absent or empty (as the reference names an unnamed fleet)."""
+    value = doc.get("fleetId")
+    return value if isinstance(value, str) and value else "default"
