@@ -19,7 +19,7 @@ from actions_toolkit import core
 
 from orchestrator.action.artifact.archive import validate_artifact_name
 from orchestrator.action.artifact.service import MAX_RETENTION_DAYS
-from orchestrator.core.apply_plan import parse_expand_step, validate_review_by
+from orchestrator.core.apply_plan import parse_expand_step
 from orchestrator.core.errors import InvalidInput, OrchestratorError
 from orchestrator.core.orchestration import (
     Governance,
@@ -237,9 +237,7 @@ def orchestrate_request(text: Mapping[str, str], raw: RawInputs, now: datetime) 
         horizon_ref=text["horizon-ref"] or None,
         evidence_refs=tuple(ref for ref in raw.evidence_refs if ref),
     )
-    validate_request(request)
-    if mode != "dry_run":
-        validate_review_by(request.governance.review_by, now)
+    validate_request(request, now)
     return request
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 
 from orchestrator.cli import common
 from orchestrator.core.apply_plan import parse_expand_step
@@ -69,7 +70,7 @@ def github_options(args: argparse.Namespace) -> GitHubOptions:
     )
 
 
-def request_from(args: argparse.Namespace) -> OrchestrateRequest:
+def request_from(args: argparse.Namespace, now: datetime) -> OrchestrateRequest:
     """The typed request; every flag is judged here, before any file is read."""
     if args.mode not in MODES:
         raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
@@ -91,16 +92,16 @@ def request_from(args: argparse.Namespace) -> OrchestrateRequest:
         horizon_ref=args.horizon_ref or None,
         evidence_refs=tuple(ref for ref in args.evidence_ref if ref),
     )
-    validate_request(request)
+    validate_request(request, now)
     return request
 
 
 def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
-    request = request_from(args)
+    now = utc_now()
+    request = request_from(args, now)
     options = github_options(args)
     layout = common.layout(args, FILE_KEYS)
-    now = utc_now()
     hook = None
     if options.active and request.mode != "dry_run":
         from orchestrator.usecases.github_apply import GitHubApplyHook

@@ -7,9 +7,16 @@ record why it went ahead. Free text (rationale, refs) is data and never reaches 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
-from orchestrator.core.apply_plan import ApplyRequest, merged_evidence_refs, require_governance, validate_expand_step
+from orchestrator.core.apply_plan import (
+    ApplyRequest,
+    merged_evidence_refs,
+    require_governance,
+    validate_expand_step,
+    validate_review_by,
+)
 from orchestrator.core.errors import InvalidInput
 from orchestrator.core.models import Mode, OrchestrationStatus, Thresholds
 from orchestrator.core.reasons import ReasonCode
@@ -82,14 +89,19 @@ def parse_apply_intent(value: str) -> ApplyIntent:
     raise InvalidInput("apply-intent", "must be one of expand, resume")
 
 
-def validate_request(request: OrchestrateRequest) -> None:
-    """Everything that can be refused before any evidence is read."""
+def validate_request(request: OrchestrateRequest, now: datetime) -> None:
+    """Everything that can be refused before any evidence is read or any file written.
+
+    A mutation's review deadline is judged here too, so a past one refuses the run before the
+    decision files change (and a re-run cannot apply what a first run half did).
+    """
     parse_mode(request.mode)
     parse_apply_intent(request.apply_intent)
     validate_expand_step(request.expand_step)
     if request.mode != "dry_run":
         gov = request.governance
         require_governance(gov.by, gov.approval_ref, gov.rationale, gov.review_by, context=f" for mode {request.mode}")
+        validate_review_by(gov.review_by, now)
 
 
 def rollback_overrides(phase: DecisionPhase, *, held: bool) -> tuple[str, ...]:

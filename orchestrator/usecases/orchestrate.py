@@ -204,7 +204,7 @@ def orchestrate(
 
     ``apply_hook`` (optional) replaces the local apply, e.g. by a commit through the GitHub API.
     """
-    validate_request(request)
+    validate_request(request, now)
     ci, phase = _decide(request, layout, now)
     step, plan = _apply_phase(ci, request, next_step(request, phase), phase, layout, now, apply_hook)
     result = _result(request, layout, now, phase, step, plan, apply_hook)
