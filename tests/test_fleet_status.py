@@ -17,11 +17,13 @@ from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.fleet_status import (
     FleetFiles,
     FleetState,
+    FleetStatus,
     derive_fleet_status,
     evaluate_governance,
-    fleet_status_json,
 )
-from orchestrator.store.fleet_state import load_fleet_state, read_last_line
+from orchestrator.store.fleet_state import load_fleet_state as load_from_layout
+from orchestrator.store.fleet_state import read_last_line
+from orchestrator.store.layout import DEFAULTS, FleetLayout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fleets"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fleet"
@@ -37,8 +39,37 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+LOADED_AT = at("2030-01-01T00:00:00Z")
+
+
+def load_fleet_state(repo: Path, **overrides: Path) -> FleetState:
+    """The store's loader over the default layout of ``repo`` (``overrides`` replace single files)."""
+    layout = FleetLayout.resolve(str(repo), {key: str(path) for key, path in overrides.items()})
+    return load_from_layout(layout, LOADED_AT)
+
+
+def files_for(repo_path: str) -> FleetFiles:
+    """Where the store's default layout puts each input under ``repo_path``."""
+
+    def place(key: str) -> str:
+        return f"{repo_path}/{DEFAULTS[key].as_posix()}"
+
+    return FleetFiles(
+        registry_file=place("registry"),
+        fleet_state_file=place("fleet_state"),
+        policy_state_file=place("policy_state"),
+        fleet_telemetry_file=place("reconcile_telemetry"),
+        handoff_state_file=place("handoff_state"),
+        handoff_telemetry_file=place("handoff_telemetry"),
+    )
+
+
+def status_json(state: FleetState, now: datetime) -> dict[str, Any]:
+    return derive_fleet_status(state, now).to_json()
+
+
 def fixture_status(name: str, now: str) -> dict[str, Any]:
-    return derive_fleet_status(load_fleet_state(FIXTURES / name), at(now))
+    return status_json(load_fleet_state(FIXTURES / name), at(now))
 
 
 def gate_view(status: dict[str, Any]) -> dict[str, Any]:
@@ -307,7 +338,7 @@ def test_fleet_reason_codes_add_partial_failure_and_worst_health() -> None:
 
 
 def test_example_fleet_evaluates_from_raw_state() -> None:
-    status = derive_fleet_status(load_fleet_state(EXAMPLE), at("2026-11-26T12:00:00Z"))
+    status = status_json(load_fleet_state(EXAMPLE), at("2026-11-26T12:00:00Z"))
     view = gate_view(status)
     assert view["enabled"] is True
     assert view["posture"] == "active"
@@ -332,7 +363,14 @@ def guarded_policy(**governance: Any) -> dict[str, Any]:
 
 
 def state_with(policy: dict[str, Any] | None = None, handoff: dict[str, Any] | None = None) -> FleetState:
-    return FleetState(repo_path="/srv/fleet", registry={"fleetId": "reg"}, fleet={}, policy=policy, handoff=handoff)
+    return FleetState(
+        repo_path="/srv/fleet",
+        registry={"fleetId": "reg"},
+        fleet={},
+        policy=policy,
+        handoff=handoff,
+        files=files_for("/srv/fleet"),
+    )
 
 
 FULL_GOVERNANCE = {
@@ -362,7 +400,7 @@ def test_review_deadline_boundaries_use_whole_seconds_in_utc(now: str, posture: 
 
 
 def test_generated_at_is_the_evaluation_time_in_seconds() -> None:
-    status = derive_fleet_status(state_with(), datetime(2030, 1, 2, 3, 4, 5, 999999, tzinfo=UTC))
+    status = status_json(state_with(), datetime(2030, 1, 2, 3, 4, 5, 999999, tzinfo=UTC))
     assert status["generatedAt"] == "2030-01-02T03:04:05Z"
 
 
@@ -391,43 +429,48 @@ def test_unreadable_review_deadline_blocks_as_missing() -> None:
 
 
 def test_governance_count_is_the_unsuppressed_candidates_only_when_blocking() -> None:
-    blocking = derive_fleet_status(state_with(guarded_policy()), at("2030-01-02T00:00:00Z"))
+    blocking = status_json(state_with(guarded_policy()), at("2030-01-02T00:00:00Z"))
     gated = blocking["autonomous"]["safetyGateDecisions"]["byPath"]["governanceGated"]
     assert gated == {"blockedCount": 3, "reasonCodes": sorted(AUTHORITY + DEADLINE)}
-    passing = derive_fleet_status(state_with(guarded_policy(**FULL_GOVERNANCE)), at("2030-01-02T00:00:00Z"))
+    passing = status_json(state_with(guarded_policy(**FULL_GOVERNANCE)), at("2030-01-02T00:00:00Z"))
     assert passing["autonomous"]["safetyGateDecisions"]["byPath"]["governanceGated"]["blockedCount"] == 0
 
 
 def test_autopause_disabled_is_reported_as_disabled() -> None:
     policy = {"mode": "guarded_auto", "autonomous": {"rollout": {"pause": {"auto": {"enabled": False}}}}}
-    rollout = derive_fleet_status(state_with(policy), at("2030-01-02T00:00:00Z"))["autonomous"]["rollout"]
+    rollout = status_json(state_with(policy), at("2030-01-02T00:00:00Z"))["autonomous"]["rollout"]
     assert rollout["autopause"]["enabled"] is False
     assert rollout["pause"]["auto"]["enabled"] is False
     assert rollout["autopause"]["lookbackExecutions"] is None
 
 
-def test_fleet_status_json_is_the_same_document() -> None:
+def test_to_json_is_the_same_document_every_time() -> None:
     state = state_with(guarded_policy(**FULL_GOVERNANCE))
     now = at("2030-01-02T00:00:00Z")
-    assert fleet_status_json(state, now) == derive_fleet_status(state, now)
+    status = derive_fleet_status(state, now)
+    assert isinstance(status, FleetStatus)
+    assert status.to_json() == derive_fleet_status(state, now).to_json()
+    assert status.to_json() is not status.to_json()
 
 
 def test_derivation_neither_mutates_nor_aliases_its_input() -> None:
     state = load_fleet_state(FIXTURES / "auto-pause")
     before = state.model_dump()
-    status = derive_fleet_status(state, at("2098-11-01T00:00:00Z"))
+    model = derive_fleet_status(state, at("2098-11-01T00:00:00Z"))
+    status = model.to_json()
     status["autonomous"]["rollout"]["autopause"]["metrics"]["ambiguityRate"] = 99
     status["policy"]["topCandidates"][0]["loopId"] = "changed"
     status["loops"][0]["artifacts"]["stateFile"] = "changed"
     assert state.model_dump() == before
-    assert derive_fleet_status(state, at("2098-11-01T00:00:00Z")) != status
+    assert status_json(state, at("2098-11-01T00:00:00Z")) != status
+    assert model.to_json() != status
 
 
 def test_files_default_to_the_repository_layout() -> None:
-    files = derive_fleet_status(state_with(), at("2030-01-02T00:00:00Z"))["files"]
+    files = status_json(state_with(), at("2030-01-02T00:00:00Z"))["files"]
     assert files["registryFile"] == "/srv/fleet/.superloop/ops-manager/fleet/registry.v1.json"
     assert files["handoffTelemetryFile"] == "/srv/fleet/.superloop/ops-manager/fleet/telemetry/handoff.jsonl"
-    assert FleetFiles.for_repo("/srv/fleet").policy_state_file.endswith("/policy-state.json")
+    assert files_for("/srv/fleet").policy_state_file.endswith("/policy-state.json")
 
 
 json_scalars = st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False) | st.text(max_size=4)
@@ -481,9 +524,10 @@ def test_derivation_is_total_over_loose_json(
         handoff=handoff,
         latest_reconcile_telemetry=telemetry,
         latest_handoff_telemetry=telemetry,
+        files=files_for("/r"),
     )
     snapshot = copy.deepcopy(state.model_dump())
-    status = derive_fleet_status(state, at("2030-01-01T00:00:00Z"))
+    status = status_json(state, at("2030-01-01T00:00:00Z"))
     assert json.loads(json.dumps(status)) == status
     assert state.model_dump() == snapshot
     assert (status["autonomous"] is None) == (policy is None and handoff is None)
@@ -560,7 +604,7 @@ def test_registry_past_its_review_deadline_still_loads(tmp_path: Path) -> None:
     registry["policy"]["autonomous"]["governance"]["reviewBy"] = "2026-03-01T00:00:00Z"
     registry["policy"]["autonomous"]["governance"]["changedAt"] = "2026-01-01T00:00:00Z"
     registry_path.write_text(json.dumps(registry))
-    status = derive_fleet_status(load_fleet_state(repo), at("2026-03-02T00:00:00Z"))
+    status = status_json(load_fleet_state(repo), at("2026-03-02T00:00:00Z"))
     assert status["autonomous"]["governance"]["posture"] == "review_expired"
 
 
@@ -588,7 +632,7 @@ def test_null_optional_documents_count_as_absent(tmp_path: Path) -> None:
     state = load_fleet_state(repo)
     assert state.policy is None
     assert state.handoff is None
-    assert derive_fleet_status(state, at("2098-11-01T00:00:00Z"))["autonomous"] is None
+    assert status_json(state, at("2098-11-01T00:00:00Z"))["autonomous"] is None
 
 
 def test_malformed_last_telemetry_line_is_no_record(tmp_path: Path) -> None:
@@ -604,10 +648,10 @@ def test_malformed_last_telemetry_line_is_no_record(tmp_path: Path) -> None:
 def test_overrides_replace_default_paths(tmp_path: Path) -> None:
     repo = copy_fleet(tmp_path, "minimal")
     policy = FIXTURES / "auto-pause" / FLEET_DIR / "policy-state.json"
-    state = load_fleet_state(repo, policy_state_file=policy)
+    state = load_fleet_state(repo, policy_state=policy)
     assert state.files is not None
     assert state.files.policy_state_file == str(policy.absolute())
-    assert derive_fleet_status(state, at("2098-11-01T00:00:00Z"))["autonomous"]["rollout"]["autopause"]["active"]
+    assert status_json(state, at("2098-11-01T00:00:00Z"))["autonomous"]["rollout"]["autopause"]["active"]
 
 
 def test_repository_must_be_a_directory(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from orchestrator.cli import common
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.fleet_status import parse_instant
+from orchestrator.core.timestamps import parse_ts
 from orchestrator.runtime.clock import utc_now
 from orchestrator.usecases.status import fleet_status
 
@@ -44,9 +44,9 @@ def parse_now(text: str | None) -> datetime:
     """The evaluation instant from ``--now``; the wall clock is read only when it is not given."""
     if text is None:
         return utc_now()
-    moment = parse_instant(text)
+    moment = parse_ts(text)
     if moment is None:
-        moment = parse_instant(f"{text}Z")
+        moment = parse_ts(f"{text}Z")
     if moment is None:
         raise OrchestratorError(f"--now must be an ISO-8601 timestamp like 2026-03-01T00:00:00Z: {text}")
     return moment
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
     now = parse_now(args.now)
     layout = common.layout(args, [key for _, key, _ in _FILE_FLAGS])
-    status = fleet_status(layout, now)
+    status = fleet_status(layout, now).to_json()
     if args.pretty:
         text = json.dumps(status, indent=2, ensure_ascii=False)
     else:

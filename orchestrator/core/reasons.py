@@ -51,6 +51,21 @@ class ReasonCode(StrEnum):
     CHECKS_MISSING = "promotion_checks_missing"
     CHECKS_PENDING = "promotion_checks_pending"
     CHECKS_FAILED = "promotion_checks_failed"
+    # fleet status: governance posture of the recorded policy (read back by the governance gate)
+    AUTONOMOUS_GOVERNANCE_AUTHORITY_MISSING = "autonomous_governance_authority_missing"
+    AUTONOMOUS_GOVERNANCE_REVIEW_DEADLINE_MISSING = "autonomous_governance_review_deadline_missing"
+    AUTONOMOUS_GOVERNANCE_REVIEW_EXPIRED = "autonomous_governance_review_expired"
+    AUTONOMOUS_GOVERNANCE_REVIEW_DUE_SOON = "autonomous_governance_review_due_soon"
+    # fleet status: which suppression paths held candidates back
+    AUTONOMOUS_SUPPRESSION_POLICY_GATED = "autonomous_suppression_policy_gated"
+    AUTONOMOUS_SUPPRESSION_ROLLOUT_GATED = "autonomous_suppression_rollout_gated"
+    AUTONOMOUS_SUPPRESSION_GOVERNANCE_GATED = "autonomous_suppression_governance_gated"
+    AUTONOMOUS_SUPPRESSION_TRANSPORT_GATED = "autonomous_suppression_transport_gated"
+    TRANSPORT_EXECUTION_BLOCKED = "transport_execution_blocked"
+    # fleet status: fleet-level health
+    FLEET_PARTIAL_FAILURE = "fleet_partial_failure"
+    FLEET_HEALTH_CRITICAL = "fleet_health_critical"
+    FLEET_HEALTH_DEGRADED = "fleet_health_degraded"
 
 
 class DrillReason(StrEnum):

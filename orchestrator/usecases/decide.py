@@ -7,7 +7,7 @@ from typing import Any
 
 from orchestrator.core.evidence.common import DRILLS, RELIABILITY
 from orchestrator.core.evidence.drills import DrillEvidence, read_drill_state
-from orchestrator.core.evidence.fleet_status import FleetStatusEvidence, read_fleet_status
+from orchestrator.core.evidence.fleet_status import FleetStatusEvidence, fleet_status_evidence, read_fleet_status
 from orchestrator.core.evidence.handoff import HandoffWindow, scan_handoff
 from orchestrator.core.gates import Evidence, decide
 from orchestrator.core.jsontext import dumps
@@ -18,13 +18,13 @@ from orchestrator.store.files import append_line, atomic_write
 from orchestrator.store.layout import FleetLayout
 
 
-def _fleet_status(layout: FleetLayout, now: datetime) -> tuple[Any, str]:
+def _fleet_status(layout: FleetLayout, now: datetime) -> tuple[FleetStatusEvidence, str]:
     if layout.fleet_status is not None:
-        return read_status_document(layout.fleet_status), "file"
-    from orchestrator.core.fleet_status import fleet_status_json
+        return read_fleet_status(read_status_document(layout.fleet_status), str(layout.fleet_status)), "file"
+    from orchestrator.core.fleet_status import derive_fleet_status
     from orchestrator.store.fleet_state import load_fleet_state
 
-    return fleet_status_json(load_fleet_state(layout, now), now), "generated"
+    return fleet_status_evidence(derive_fleet_status(load_fleet_state(layout, now), now)), "generated"
 
 
 def _handoff(layout: FleetLayout, thresholds: Thresholds) -> tuple[HandoffWindow | None, EvidenceError | None]:
@@ -45,8 +45,7 @@ def _drills(layout: FleetLayout, now: datetime) -> tuple[DrillEvidence | None, E
 
 
 def gather_evidence(layout: FleetLayout, thresholds: Thresholds, now: datetime) -> tuple[Evidence, str]:
-    status_doc, status_source = _fleet_status(layout, now)
-    status: FleetStatusEvidence = read_fleet_status(status_doc, str(layout.fleet_status or "fleet status (generated)"))
+    status, status_source = _fleet_status(layout, now)
     handoff, handoff_error = _handoff(layout, thresholds)
     drills, drill_error = _drills(layout, now)
     evidence = Evidence(

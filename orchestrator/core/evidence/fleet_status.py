@@ -1,8 +1,13 @@
-"""Strict reading of the fleet status's ``autonomous`` block (a file, or derived from fleet state).
+"""Strict reading of the fleet status's ``autonomous`` block, from a file or from a derived status.
 
 The reference's jq coerces or swallows wrong types (a string ``"false"`` counts as enabled, a
 negative count lowers the failure rate). Here every field the gates read has one accepted type;
 anything else becomes an ``EvidenceError`` that names the file and field, and fails its gate.
+
+A status document from a file is untrusted JSON (``read_fleet_status``). A status derived in
+process is a typed ``FleetStatus`` (``fleet_status_evidence``): its structure is already right,
+but the leaves it echoes from operator state are checked by the same rules, so a generated status
+yields exactly the evidence its printed document would.
 """
 
 from __future__ import annotations
@@ -11,8 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orchestrator.core.evidence.common import BACKLOG, GOVERNANCE, SAFETY, Reader, describe, is_count
+from orchestrator.core.fleet_status import FleetStatus
 from orchestrator.core.models import EvidenceError
 from orchestrator.core.reasons import REQUIRED_SUPPRESSION_PATHS
+
+GENERATED_STATUS = "fleet status (generated)"
+BACKLOG_FIELD = "autonomous.outcomeRollup.manual_backlog"
+AUTOPAUSE_FIELD = "autonomous.rollout.autopause.active"
+AUTOPAUSE_STATE_FIELD = "autonomous.rollout.state.autoPauseActive"
+BY_PATH_FIELD = "autonomous.safetyGateDecisions.byPath"
 
 
 @dataclass
@@ -30,26 +42,67 @@ class FleetStatusEvidence:
     errors: list[EvidenceError] = field(default_factory=list)
 
 
-def read_fleet_status(doc: Any, file: str) -> FleetStatusEvidence:
-    reader = Reader(file)
-    out = FleetStatusEvidence()
-    if not isinstance(doc, dict):
-        for gate in (GOVERNANCE, BACKLOG, SAFETY):
-            reader.fail(gate, "$", f"fleet status must be a JSON object, found {describe(doc)}")
-        out.errors = reader.errors
-        return out
-    auto = reader.obj(doc, "autonomous", "autonomous", GOVERNANCE)
+# --- checks shared by both sources ----------------------------------------------------------------
 
-    enabled = reader.flag(auto, "enabled", "autonomous.enabled", GOVERNANCE)
-    out.enabled = bool(enabled)
+
+def _flag(reader: Reader, value: Any, path: str, gate: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    reader.fail(gate, path, f"must be true or false, found {describe(value)}")
+    return None
+
+
+def _backlog(reader: Reader, backlog: Any) -> int | None:
+    if backlog is None or is_count(backlog):
+        return backlog  # type: ignore[no-any-return]
+    reader.fail(BACKLOG, BACKLOG_FIELD, f"must be a non-negative integer, found {describe(backlog)}")
+    return None
+
+
+def _autopause(reader: Reader, active: Any, state_active: Any) -> bool:
+    """The autopause flag; the pause state's copy of it stands in when the autopause has none."""
+    checked = _flag(reader, active, AUTOPAUSE_FIELD, SAFETY)
+    checked_state = _flag(reader, state_active, AUTOPAUSE_STATE_FIELD, SAFETY)
+    return bool(checked) if checked is not None else bool(checked_state)
+
+
+def _blocked_count(reader: Reader, name: str, blocked: Any) -> None:
+    if blocked is not None and not is_count(blocked):
+        reader.fail(
+            SAFETY,
+            f"{BY_PATH_FIELD}.{name}.blockedCount",
+            f"must be a non-negative integer, found {describe(blocked)}",
+        )
+
+
+def _paths(reader: Reader, by_path: dict[str, Any]) -> list[str]:
+    """The required suppression paths missing from ``by_path``; malformed ones are errors."""
+    missing = []
+    for name in REQUIRED_SUPPRESSION_PATHS:
+        entry = by_path.get(name)
+        if entry is None:
+            missing.append(name)
+        elif not isinstance(entry, dict):
+            reader.fail(SAFETY, f"{BY_PATH_FIELD}.{name}", f"must be an object, found {describe(entry)}")
+        else:
+            _blocked_count(reader, name, entry.get("blockedCount"))
+    return missing
+
+
+# --- a status document from a file ------------------------------------------------------------------
+
+
+def _read_governance(reader: Reader, auto: dict[str, Any], out: FleetStatusEvidence) -> None:
+    out.enabled = bool(reader.flag(auto, "enabled", "autonomous.enabled", GOVERNANCE))
     gov = reader.obj(auto, "governance", "autonomous.governance", GOVERNANCE)
     posture = gov.get("posture")
     if posture is None or isinstance(posture, str):
         out.posture = posture
     else:
         reader.fail(GOVERNANCE, "autonomous.governance.posture", f"must be a string, found {describe(posture)}")
-    blocks = reader.flag(gov, "blocksAutonomous", "autonomous.governance.blocksAutonomous", GOVERNANCE)
-    out.blocks_autonomous = bool(blocks)
+    out.blocks_autonomous = bool(
+        reader.flag(gov, "blocksAutonomous", "autonomous.governance.blocksAutonomous", GOVERNANCE)
+    )
     codes = gov.get("reasonCodes")
     if codes is None:
         codes = []
@@ -58,49 +111,65 @@ def read_fleet_status(doc: Any, file: str) -> FleetStatusEvidence:
     else:
         reader.fail(GOVERNANCE, "autonomous.governance.reasonCodes", "must be an array of strings")
 
-    rollup = reader.obj(auto, "outcomeRollup", "autonomous.outcomeRollup", BACKLOG)
-    backlog = rollup.get("manual_backlog")
-    if backlog is None or is_count(backlog):
-        out.manual_backlog = backlog
-    else:
-        reader.fail(
-            BACKLOG,
-            "autonomous.outcomeRollup.manual_backlog",
-            f"must be a non-negative integer, found {describe(backlog)}",
-        )
 
+def _read_safety(reader: Reader, auto: dict[str, Any], out: FleetStatusEvidence) -> None:
     rollout = reader.obj(auto, "rollout", "autonomous.rollout", SAFETY)
     autopause = reader.obj(rollout, "autopause", "autonomous.rollout.autopause", SAFETY)
     state = reader.obj(rollout, "state", "autonomous.rollout.state", SAFETY)
-    active = reader.flag(autopause, "active", "autonomous.rollout.autopause.active", SAFETY)
-    state_active = reader.flag(state, "autoPauseActive", "autonomous.rollout.state.autoPauseActive", SAFETY)
-    out.autopause_active = bool(active) if active is not None else bool(state_active)
-
+    out.autopause_active = _autopause(reader, autopause.get("active"), state.get("autoPauseActive"))
     decisions = reader.obj(auto, "safetyGateDecisions", "autonomous.safetyGateDecisions", SAFETY)
     by_path = decisions.get("byPath")
     if isinstance(by_path, dict):
         out.by_path = by_path
-        missing = []
-        for name in REQUIRED_SUPPRESSION_PATHS:
-            entry = by_path.get(name)
-            if entry is None:
-                missing.append(name)
-            elif not isinstance(entry, dict):
-                reader.fail(
-                    SAFETY,
-                    f"autonomous.safetyGateDecisions.byPath.{name}",
-                    f"must be an object, found {describe(entry)}",
-                )
-            else:
-                blocked = entry.get("blockedCount")
-                if blocked is not None and not is_count(blocked):
-                    reader.fail(
-                        SAFETY,
-                        f"autonomous.safetyGateDecisions.byPath.{name}.blockedCount",
-                        f"must be a non-negative integer, found {describe(blocked)}",
-                    )
-        out.missing_paths = missing
+        out.missing_paths = _paths(reader, by_path)
     elif by_path is not None:
-        reader.fail(SAFETY, "autonomous.safetyGateDecisions.byPath", f"must be an object, found {describe(by_path)}")
+        reader.fail(SAFETY, BY_PATH_FIELD, f"must be an object, found {describe(by_path)}")
+
+
+def read_fleet_status(doc: Any, file: str) -> FleetStatusEvidence:
+    """The gates' evidence from a status document read from ``file`` (any JSON value)."""
+    reader = Reader(file)
+    out = FleetStatusEvidence()
+    if not isinstance(doc, dict):
+        for gate in (GOVERNANCE, BACKLOG, SAFETY):
+            reader.fail(gate, "$", f"fleet status must be a JSON object, found {describe(doc)}")
+        out.errors = reader.errors
+        return out
+    auto = reader.obj(doc, "autonomous", "autonomous", GOVERNANCE)
+    _read_governance(reader, auto, out)
+    rollup = reader.obj(auto, "outcomeRollup", "autonomous.outcomeRollup", BACKLOG)
+    out.manual_backlog = _backlog(reader, rollup.get("manual_backlog"))
+    _read_safety(reader, auto, out)
+    out.errors = reader.errors
+    return out
+
+
+# --- a status derived in process --------------------------------------------------------------------
+
+
+def fleet_status_evidence(status: FleetStatus, file: str = GENERATED_STATUS) -> FleetStatusEvidence:
+    """The gates' evidence from a derived ``FleetStatus``, without rendering it to JSON first.
+
+    Gives the same evidence (and the same errors, in the same order) as ``read_fleet_status``
+    on ``status.to_json()``.
+    """
+    auto = status.autonomous
+    if auto is None:
+        return FleetStatusEvidence()
+    reader = Reader(file)
+    out = FleetStatusEvidence(enabled=auto.enabled)
+    if auto.governance is not None:
+        out.posture = auto.governance.posture
+        out.blocks_autonomous = auto.governance.blocks_autonomous
+        out.governance_reason_codes = sorted(set(auto.governance.reason_codes))
+    out.manual_backlog = _backlog(reader, auto.outcome_rollup.manual_backlog)
+    if auto.rollout is not None:
+        state_active = auto.rollout.state.auto_pause_active
+        out.autopause_active = _autopause(reader, auto.rollout.autopause.active, state_active)
+    by_path = auto.safety_gate_decisions.by_path
+    out.by_path = by_path.to_json()
+    out.missing_paths = []
+    for name, blocked in by_path.blocked_counts().items():
+        _blocked_count(reader, name, blocked)
     out.errors = reader.errors
     return out
