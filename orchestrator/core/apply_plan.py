@@ -9,11 +9,13 @@ re-exported here).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from orchestrator.core.errors import InvalidInput, OrchestratorError
+from orchestrator.core.freetext import check_all
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
     ApplyFiles,
@@ -108,6 +110,17 @@ def validate_request_fields(request: ApplyRequest) -> None:
     validate_intent(request.intent)
     validate_expand_step(request.expand_step)
     require_governance(request.by, request.approval_ref, request.rationale, request.review_by)
+    check_references(
+        request.trace_id, request.idempotency_key, request.loop_id, request.horizon_ref, request.evidence_refs
+    )
+
+
+def check_references(
+    trace_id: str | None, idempotency_key: str | None, loop_id: str | None, horizon_ref: str | None, refs: Iterable[str]
+) -> None:
+    """Identifiers and references are recorded and shown too: one line each."""
+    fields = [("trace-id", trace_id), ("idempotency-key", idempotency_key), ("loop-id", loop_id)]
+    check_all([*fields, ("horizon-ref", horizon_ref), *(("evidence-ref", ref) for ref in refs)])
 
 
 def require_governance(by: str, approval_ref: str, rationale: str, review_by: str, *, context: str = "") -> None:
@@ -120,6 +133,7 @@ def require_governance(by: str, approval_ref: str, rationale: str, review_by: st
     ):
         if not value:
             raise InvalidInput(flag.removeprefix("--"), f"is required{context}")
+    check_all([("by", by), ("approval-ref", approval_ref), ("rationale", rationale), ("review-by", review_by)])
 
 
 def merged_evidence_refs(custom: tuple[str, ...] | list[str], *extra: str | None) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from orchestrator.core.apply_plan import (
     ApplyRequest,
+    check_references,
     merged_evidence_refs,
     require_governance,
     validate_expand_step,
@@ -102,6 +103,9 @@ def validate_request(request: OrchestrateRequest, now: datetime) -> None:
         gov = request.governance
         require_governance(gov.by, gov.approval_ref, gov.rationale, gov.review_by, context=f" for mode {request.mode}")
         validate_review_by(gov.review_by, now)
+    check_references(
+        request.trace_id, request.idempotency_key, request.loop_id, request.horizon_ref, request.evidence_refs
+    )
 
 
 def rollback_overrides(phase: DecisionPhase, *, held: bool) -> tuple[str, ...]:

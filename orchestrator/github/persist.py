@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -66,7 +67,12 @@ def commit_message(
     approval_ref: str,
     trace_id: str,
 ) -> str:
-    """The commit message: a subject for the log, then one ``Key: value`` line per fact."""
+    """The commit message: a subject for the log, then one ``Key: value`` line per fact.
+
+    Values were refused at input if they held a line break; they are flattened here as well, so no
+    value can ever start a trailer of its own.
+    """
+    actor, approval_ref, trace_id, fleet_id = (_one_line(v) for v in (actor, approval_ref, trace_id, fleet_id))
     subject = f"promotion-rollout: {intent} {fleet_id} canary {canary_before}% -> {canary_after}%"
     return (
         f"{subject}\n\n"
@@ -76,6 +82,10 @@ def commit_message(
         f"Approval-Ref: {approval_ref}\n"
         f"Trace-Id: {trace_id}\n"
     )
+
+
+def _one_line(value: str) -> str:
+    return " ".join("".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value).split())
 
 
 def pull_request_branch(fleet_id: str, trace_id: str) -> str:

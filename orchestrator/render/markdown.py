@@ -17,6 +17,7 @@ import jinja2
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|~])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_WWW = re.compile(r"(?i)\b(www)\.")
 
 
 class Safe(str):
@@ -28,12 +29,23 @@ def _one_line(value: object) -> str:
 
 
 def md_text(value: object) -> Safe:
-    """Inline text: HTML entities, backslash escapes for markdown syntax, one line."""
+    """Inline text: HTML entities, backslash escapes for markdown syntax, one line, no autolinks."""
     if isinstance(value, Safe):
         return value
     text = "".join(_HTML.get(ch, ch) for ch in _one_line(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return Safe(text)
+    return Safe(_no_autolinks(text))
+
+
+def _no_autolinks(text: str) -> str:
+    """Break GitHub's autolinks (``https://``, ``www.``, e-mail addresses) without changing what is shown.
+
+    GitHub links such text even when nobody wrote a link; in governance text from a workflow input
+    that is a phishing vector. An entity for the ``:`` of ``://`` or the ``.`` after ``www``, and a
+    word joiner after ``@``, keep the rendered characters and stop the link (checked with cmark-gfm).
+    """
+    text = text.replace("://", "&#58;//").replace("@", "@&#8288;")
+    return _WWW.sub(r"\1&#46;", text)
 
 
 def md_code(value: object) -> Safe:
