@@ -37,7 +37,7 @@ from orchestrator.core.registry import (
     validation_errors,
 )
 from orchestrator.core.replay import ApplyLog as ApplyLog
-from orchestrator.core.replay import find_replay
+from orchestrator.core.replay import describe_replay, find_replay, with_current
 from orchestrator.core.replay import parse_apply_log as parse_apply_log
 from orchestrator.core.timestamps import format_ts, parse_ts
 
@@ -141,6 +141,14 @@ def merged_evidence_refs(custom: tuple[str, ...] | list[str], *extra: str | None
     return sorted({ref for ref in (*custom, *extra) if isinstance(ref, str) and ref})
 
 
+def _current_point(registry_text: str, registry_label: str) -> RolloutPoint | None:
+    try:
+        canary, manual = rollout_point(parse_registry_text(registry_text, registry_label))
+    except (OrchestratorError, TypeError, ValueError):
+        return None
+    return RolloutPoint(canary_percent=canary, manual_pause=manual)
+
+
 def plan_apply(
     *,
     registry_text: str,
@@ -156,14 +164,10 @@ def plan_apply(
     warnings = _log_warnings(apply_log)
     replay = find_replay(apply_log.records, request)
     if replay is not None:
-        record, replayed = replay
-        return ApplyPlan(
-            record=record,
-            registry_text=registry_text,
-            telemetry_line=None,
-            apply_state_text=dumps(replayed) + "\n",
-            warnings=warnings,
-        )
+        current = _current_point(registry_text, registry_label)
+        record, replayed = with_current(replay[1], current)
+        warnings.append(f"idempotency key {request.idempotency_key!r} {describe_replay(record, current)}")
+        return ApplyPlan(record, registry_text, None, dumps(replayed) + "\n", warnings)
     doc = parse_registry_text(registry_text, registry_label)
     review_expired_override = _check_registry(doc, request.intent, now, registry_label)
     canary, manual = rollout_point(doc)

@@ -225,6 +225,7 @@ class OrchestrationApply(Contract):
     intent: Intent | None
     idempotency_key: str | None
     record: ApplyRecord | None
+    replayed: bool = False
 
 
 class OrchestrationFiles(Contract):
@@ -235,8 +236,15 @@ class OrchestrationFiles(Contract):
 
 
 class OrchestrationRollout(Contract):
+    """The rollout an apply moved (``before`` → ``after``) and where the registry stands now (``current``).
+
+    For a replay, ``before`` and ``after`` are the recorded apply's and ``current`` may differ from
+    ``after``: the fleet moved since.
+    """
+
     before: RolloutPoint
     after: RolloutPoint
+    current: RolloutPoint | None = None
 
 
 class GitHubDeployment(Contract):

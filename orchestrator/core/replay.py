@@ -15,7 +15,7 @@ import orjson
 from pydantic import ValidationError
 
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.models import ApplyRecord
+from orchestrator.core.models import ApplyRecord, RolloutPoint
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,21 @@ def _refuse_mismatch(prior: dict[str, Any], request: ReplayRequest) -> None:
             f"idempotency key {request.idempotency_key!r} was used for expand-step {prior_step};"
             f" refusing to reuse it for expand-step {request.expand_step}"
         )
+
+
+def with_current(replayed: dict[str, Any], current: RolloutPoint | None) -> tuple[ApplyRecord, dict[str, Any]]:
+    """The replayed record with where the fleet stands now, so a replay never implies a state it lacks."""
+    document = {**replayed, "currentRollout": current.to_json() if current else None}
+    return ApplyRecord.model_validate(document), document
+
+
+def describe_replay(record: ApplyRecord, current: RolloutPoint | None) -> str:
+    """The one line an operator needs first: this was done before, by whom, and where the fleet is now."""
+    done = (
+        f"already applied at {record.timestamp} by {record.governance.actor}"
+        f" under trace {record.trace_id}; nothing was changed now"
+    )
+    if current is None:
+        return f"{done}; the registry's current rollout could not be read"
+    pause = "paused" if current.manual_pause else "not paused"
+    return f"{done}; the fleet is now at canary {current.canary_percent}%, {pause}"

@@ -14,6 +14,7 @@ from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, merged_evidenc
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
+    ApplyRecord,
     GitHubReport,
     OrchestrationApply,
     OrchestrationFiles,
@@ -31,6 +32,7 @@ from orchestrator.core.orchestration import (
     validate_request,
 )
 from orchestrator.core.registry import parse_registry_text, rollout_point
+from orchestrator.core.replay import describe_replay
 from orchestrator.core.timestamps import format_ts
 from orchestrator.render.markdown import render
 from orchestrator.store.files import atomic_write
@@ -86,15 +88,22 @@ def _decide(request: OrchestrateRequest, layout: FleetLayout, now: datetime) -> 
     return ci, phase
 
 
-def _current_rollout(layout: FleetLayout) -> OrchestrationRollout | None:
-    """Where the rollout stands when nothing was applied; ``None`` when the registry cannot say."""
+def _current_point(layout: FleetLayout) -> RolloutPoint | None:
+    """Where the registry in this checkout stands now; ``None`` when it cannot say."""
     try:
         doc = parse_registry_text(read_registry_text(layout.registry), str(layout.registry))
         canary, manual = rollout_point(doc)
     except (OrchestratorError, TypeError, ValueError):
         return None
-    point = RolloutPoint(canary_percent=canary, manual_pause=manual)
-    return OrchestrationRollout(before=point, after=point)
+    return RolloutPoint(canary_percent=canary, manual_pause=manual)
+
+
+def _rollout(record: ApplyRecord | None, layout: FleetLayout) -> OrchestrationRollout | None:
+    """The applied move (or none) beside the registry's state now, which a replay must not hide."""
+    current = _current_point(layout)
+    if record is not None:
+        return OrchestrationRollout(before=record.rollout.before, after=record.rollout.after, current=current)
+    return OrchestrationRollout(before=current, after=current, current=current) if current else None
 
 
 def _run_apply(
@@ -140,11 +149,7 @@ def _result(
     own_files = (
         [record.files.promotion_state_file, record.files.apply_state_file, *record.evidence_refs] if record else []
     )
-    rollout = (
-        OrchestrationRollout(before=record.rollout.before, after=record.rollout.after)
-        if record
-        else _current_rollout(layout)
-    )
+    rollout = _rollout(record, layout)
     return OrchestrationResult(
         timestamp=format_ts(now),
         mode=request.mode,
@@ -162,6 +167,7 @@ def _result(
             intent=record.intent if record else None,
             idempotency_key=request.idempotency_key,
             record=record,
+            replayed=bool(record and record.replayed),
         ),
         rollout=rollout,
         overrides=list(step.overrides),
@@ -189,6 +195,7 @@ def _summary(result: OrchestrationResult, plan: ApplyPlan | None, layout: FleetL
         apply_intent=result.apply.intent,
         rollout=result.rollout,
         record=plan.record if plan else None,
+        replay_note=describe_replay(plan.record, result.rollout.current if result.rollout else None) if plan else "",
         overrides=result.overrides,
         error=result.error or result.decision_error,
         trace_id=result.trace_id,
