@@ -1,10 +1,17 @@
 """Benchmark: ``gates`` over very large handoff telemetry against ``jq -c .execution.failedCount``.
 
-Goal (issue: promotion engine): wall time at most 0.35x jq's on the same file, peak RSS at most
-64 MiB, for 1,000,000 records (~240 MB); 10,000,000 is reported too. Runs are interleaved
-(jq, ours, jq, ours, ...) so both see the same machine load; the median is reported.
+Goal (issue: promotion engine): for 1,000,000 records, wall time at most 0.35x jq's on the same
+file (median of 3 interleaved pairs) and peak RSS at most 64 MiB. The ratio depends on the record
+size (jq's cost grows with the bytes, ours mostly with the records), so both sizes of
+``make_handoff.py`` are measured: ``small`` (~203 bytes) and ``large`` (~242 bytes).
 
-    python bench/gates_large.py [--records 1000000 10000000] [--runs 5]
+Runs are interleaved (jq, gates, jq, gates, ...) so both sides see the same machine load. For
+each side the median wall time, the median CPU time (user + system, which a busy machine disturbs
+far less than wall time) and the largest peak RSS are reported, with the ratio of the medians and
+the median of the per-pair ratios. The data files are written to a temporary directory (under
+``--data-dir`` if given) and deleted at the end.
+
+    python bench/gates_large.py [--records 1000000 ...] [--sizes small large] [--pairs 3]
 """
 
 from __future__ import annotations
@@ -13,15 +20,15 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import machine, run_once
+import make_handoff
+from _timing import Measured, load, machine, measure
 
-ROOT = Path(__file__).resolve().parent.parent
 STATUS = {
     "schemaVersion": "v1",
     "autonomous": {
@@ -39,62 +46,78 @@ STATUS = {
 }
 
 
+@dataclass(frozen=True)
+class Comparison:
+    records: int
+    size: str
+    file_bytes: int
+    jq: list[Measured]
+    gates: list[Measured]
+
+    @staticmethod
+    def _median(runs: list[Measured], what: str) -> float:
+        return statistics.median(float(getattr(run, what)) for run in runs)
+
+    def row(self) -> str:
+        jq_wall, gates_wall = self._median(self.jq, "wall"), self._median(self.gates, "wall")
+        jq_cpu, gates_cpu = self._median(self.jq, "cpu"), self._median(self.gates, "cpu")
+        pair_ratios = statistics.median(g.wall / j.wall for j, g in zip(self.jq, self.gates, strict=True))
+        peak = max(run.peak_kib for run in self.gates) / 1024
+        return (
+            f"| {self.records:,} | {self.size} ({self.file_bytes / self.records:.0f} B) "
+            f"| {self.file_bytes / 1e6:.0f} MB | {jq_wall:.3f} s | {gates_wall:.3f} s "
+            f"| **{gates_wall / jq_wall:.2f}** (pairs {pair_ratios:.2f}) "
+            f"| {jq_cpu:.2f} s / {gates_cpu:.2f} s = {gates_cpu / jq_cpu:.2f} | {peak:.1f} MiB |"
+        )
+
+
+HEADER = (
+    "| records | record size | file | jq wall | `gates` wall | wall ratio (goal ≤ 0.35) "
+    "| CPU jq / `gates` | `gates` peak RSS (goal ≤ 64 MiB) |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"
+)
+
+
+def compare(jq: str, data: Path, records: int, size: str, pairs: int, repo: Path) -> Comparison:
+    make_handoff.write(data, records, size)
+    status_file = repo / "status.json"
+    status_file.write_text(json.dumps(STATUS))
+    gates = [sys.executable, "-m", "orchestrator", "gates", "--repo", str(repo)]
+    gates += ["--fleet-status-file", str(status_file), "--handoff-telemetry-file", str(data)]
+    gates += ["--promotion-state-file", str(repo / "state.json"), "--promotion-telemetry-file", str(repo / "t.jsonl")]
+    jq_runs, gates_runs = [], []
+    for _ in range(pairs):
+        jq_run, gates_run = measure([jq, "-c", ".execution.failedCount", str(data)]), measure(gates)
+        assert jq_run.code == 0, "jq failed"
+        assert gates_run.code == 0, f"gates failed with exit status {gates_run.code}"
+        jq_runs.append(jq_run)
+        gates_runs.append(gates_run)
+    comparison = Comparison(records, size, data.stat().st_size, jq_runs, gates_runs)
+    data.unlink()
+    return comparison
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, nargs="+", default=[1_000_000, 10_000_000])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "bench/data")
+    parser.add_argument("--records", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--sizes", nargs="+", choices=make_handoff.SIZES, default=list(make_handoff.SIZES))
+    parser.add_argument("--pairs", type=int, default=3, help="interleaved (jq, gates) pairs per file")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the temporary files go (default: TMPDIR)")
     args = parser.parse_args()
     jq = shutil.which("jq")
     if jq is None:
         print("error: jq is required for the comparison (apt-get install jq)", file=sys.stderr)
         return 1
-    print(f"machine: {machine()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        repo = Path(tmp)
-        status_file = repo / "status.json"
-        status_file.write_text(json.dumps(STATUS))
+    print(f"machine: {machine()}; python {sys.version.split()[0]}; {load()}", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(dir=args.data_dir) as tmp:
         for records in args.records:
-            data = args.data_dir / f"handoff-{records}.jsonl"
-            if not data.exists():
-                subprocess.run(
-                    [sys.executable, str(ROOT / "bench/make_handoff.py"), str(data), str(records)], check=True
-                )
-            ours_cmd = [
-                sys.executable,
-                "-m",
-                "orchestrator",
-                "gates",
-                "--repo",
-                str(repo),
-                "--fleet-status-file",
-                str(status_file),
-                "--handoff-telemetry-file",
-                str(data),
-                "--promotion-state-file",
-                str(repo / "state.json"),
-                "--promotion-telemetry-file",
-                str(repo / "t.jsonl"),
-            ]
-            jq_cmd = [jq, "-c", ".execution.failedCount", str(data)]
-            runs = args.runs if records <= 1_000_000 else max(1, args.runs // 3)
-            jq_walls, our_walls, jq_peak, our_peak = [], [], 0, 0
-            for _ in range(runs):
-                wall, peak, code = run_once(jq_cmd)
-                assert code == 0, "jq failed"
-                jq_walls.append(wall)
-                jq_peak = max(jq_peak, peak)
-                wall, peak, code = run_once(ours_cmd)
-                assert code == 0, "gates failed"
-                our_walls.append(wall)
-                our_peak = max(our_peak, peak)
-            jq_med, our_med = statistics.median(jq_walls), statistics.median(our_walls)
-            size_mb = data.stat().st_size / 1e6
-            print(
-                f"records={records:,} size={size_mb:.0f}MB runs={runs} "
-                f"jq={jq_med:.3f}s gates={our_med:.3f}s ratio={our_med / jq_med:.3f} "
-                f"gates_peak_rss={our_peak / 1024:.1f}MiB jq_peak_rss={jq_peak / 1024:.1f}MiB"
-            )
+            for size in args.sizes:
+                comparison = compare(jq, Path(tmp) / "handoff.jsonl", records, size, args.pairs, Path(tmp))
+                rows.append(comparison.row())
+                print(rows[-1], flush=True)
+    print(f"\nafter: {load()}\n\n{HEADER}")
+    print("\n".join(rows))
     return 0
 
 
