@@ -28,7 +28,7 @@ step "ruff"
 .venv/bin/ruff format --check .
 
 step "mypy --strict"
-.venv/bin/mypy --strict orchestrator entrypoint.py scripts bench
+.venv/bin/mypy --strict orchestrator entrypoint.py scripts bench tests
 
 step "import-linter"
 .venv/bin/lint-imports --no-cache

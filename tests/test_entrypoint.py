@@ -6,10 +6,11 @@ import json
 import os
 import sys
 import zipfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import NoReturn
 
 import pytest
 
@@ -55,6 +56,11 @@ RESULT = FLEET / "promotion-orchestrate-result.json"
 
 def raw(evidence_refs: tuple[str, ...] = (), github_token: str = "", **text: str) -> RawInputs:
     """Inputs as the runner would set them; keyword names use underscores for hyphens."""
+    return raw_text(text, evidence_refs, github_token)
+
+
+def raw_text(text: Mapping[str, str], evidence_refs: tuple[str, ...] = (), github_token: str = "") -> RawInputs:
+    """``raw`` for text inputs gathered in a dict (``raw(**inputs)`` could fill ``evidence_refs``)."""
     return RawInputs(
         text={name.replace("_", "-"): value for name, value in text.items()},
         evidence_refs=evidence_refs,
@@ -211,18 +217,20 @@ def test_every_input_becomes_a_typed_value(tmp_path: Path) -> None:
 
 def test_mutations_default_to_a_commit_by_the_runs_actor(tmp_path: Path) -> None:
     governance = {"approval_ref": "CHG-1", "rationale": "r", "review_by": "2031-01-31T00:00:00Z"}
-    rollback = settle(tmp_path, raw(mode="rollback", **governance), {"GITHUB_ACTOR": "octocat"})
+    rollback = settle(tmp_path, raw_text({"mode": "rollback", **governance}), {"GITHUB_ACTOR": "octocat"})
     assert rollback.github.persist == "commit"
     assert rollback.request.governance.by == "octocat"
     dry = settle(tmp_path, raw(mode="dry_run"), {"GITHUB_ACTOR": "octocat"})
     assert (dry.github.persist, dry.request.governance.by) == ("none", "")
-    explicit = settle(tmp_path, raw(mode="apply", persist="none", by="alice", **governance), {"GITHUB_ACTOR": "x"})
+    explicit = settle(
+        tmp_path, raw_text({"mode": "apply", "persist": "none", "by": "alice", **governance}), {"GITHUB_ACTOR": "x"}
+    )
     assert (explicit.github.persist, explicit.request.governance.by) == ("none", "alice")
 
 
 def test_empty_inputs_leave_the_engine_defaults(tmp_path: Path) -> None:
     empty = dict.fromkeys([name.replace("-", "_") for name in TEXT_INPUTS if name != "mode"], "")
-    settings = settle(tmp_path, raw(mode="dry_run", **empty))
+    settings = settle(tmp_path, raw_text({"mode": "dry_run", **empty}))
     request = settings.request
     assert (request.apply_intent, request.expand_step, request.thresholds) == ("expand", 25, Thresholds())
     assert request.trace_id
@@ -327,7 +335,7 @@ GOOD = {"by": "alice", "approval_ref": "CHG-1", "rationale": "r", "review_by": "
     ],
 )
 def test_refusals_name_the_actions_input(tmp_path: Path, inputs: dict[str, str], message: str) -> None:
-    assert refusal(tmp_path, raw(**inputs)) == message
+    assert refusal(tmp_path, raw_text(inputs)) == message
 
 
 def test_the_command_line_keeps_its_flag_wording() -> None:
@@ -344,7 +352,7 @@ def test_the_command_line_keeps_its_flag_wording() -> None:
 
 def test_outputs_come_from_the_typed_result_with_the_canary_from_the_apply_record(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
-    settings = settle(workspace, raw(mode="apply", persist="none", **GOOD))
+    settings = settle(workspace, raw_text({"mode": "apply", "persist": "none", **GOOD}))
     outcome = orchestrate(settings.request, settings.layout, now=datetime.now(UTC).replace(microsecond=0))
     outputs = result_outputs(outcome.result, settings.layout, settings.workspace)
     assert (outputs["decision"], outputs["promote"], outputs["status"]) == ("promote", "true", "applied")
@@ -471,7 +479,7 @@ def test_hostile_inputs_never_become_workflow_commands(
 def test_an_unexpected_failure_is_one_error_line_without_a_traceback(
     runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(*args: Any, **kwargs: Any) -> Any:
+    def broken(*args: object, **kwargs: object) -> NoReturn:
         print("::warning::printed by a library")
         raise RuntimeError("boom\nsecond line")
 

@@ -88,7 +88,9 @@ def test_persist_commit_makes_one_commit_and_a_deployment(
     assert "10% -> 25%" in message
     assert "operator" in message
     assert "#7" in message
-    assert result["traceId"] in message
+    trace_id = result["traceId"]
+    assert isinstance(trace_id, str)
+    assert trace_id in message
     deployment = gh.repo().deployments()[-1]
     states = [s["state"] for s in gh.repo().deployment_statuses(int(str(deployment["id"])))]
     assert states == ["in_progress", "success"]
@@ -105,7 +107,9 @@ def test_rerun_with_same_key_replays_without_a_commit(
     code, result, _ = run(workspace, capsys, *args)
     assert code == 0
     assert len(gh.commits()) == commits
-    record = result["apply"]["record"]  # type: ignore[index]
+    apply = result["apply"]
+    assert isinstance(apply, dict)
+    record = apply["record"]
     assert record["replayed"] is True
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import orjson
 
+from orchestrator.core import strictjson
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import EvidenceError
 from orchestrator.store.confined import entry_kind
-from orchestrator.store.files import exists, is_file, load_json, open_chunks, read_bytes
+from orchestrator.store.files import exists, is_file, open_chunks, read_bytes
 
 
 def unreadable(path: Path, gate: str, exc: OSError | OrchestratorError) -> EvidenceError:
@@ -23,11 +24,23 @@ def unreadable(path: Path, gate: str, exc: OSError | OrchestratorError) -> Evide
     return EvidenceError(file=str(path), field="$", message=f"unreadable: {reason}", gate=gate)
 
 
-def read_status_document(path: Path) -> Any:
-    """A precomputed fleet status; unlike optional evidence it must exist."""
+def read_status_document(path: Path) -> tuple[Any, list[str]]:
+    """A precomputed fleet status and the keys it repeats; unlike optional evidence it must exist."""
     if not exists(path):
         raise OrchestratorError(f"fleet status file not found: {path}")
-    return load_json(path, "fleet status")
+    data = read_bytes(path, "fleet status")
+    doc = _parse_or_refuse(data, path)
+    try:
+        return doc, strictjson.duplicate_keys(data)
+    except ValueError as exc:
+        raise OrchestratorError(f"invalid fleet status JSON: {path} {exc}") from None
+
+
+def _parse_or_refuse(data: bytes, path: Path) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise OrchestratorError(f"invalid fleet status JSON: {path}") from exc
 
 
 def handoff_blocks(path: Path, gate: str) -> tuple[Iterator[bytes] | None, EvidenceError | None]:
@@ -51,11 +64,13 @@ def read_drill_document(path: Path, gate: str) -> tuple[Any, EvidenceError | Non
     if not exists(path):
         return None, None
     try:
-        return orjson.loads(read_bytes(path, "drill state")), None
+        return strictjson.loads(read_bytes(path, "drill state")), None
     except OrchestratorError as exc:
         return None, unreadable(path, gate, exc)
     except orjson.JSONDecodeError as exc:
         return None, EvidenceError(file=str(path), field="$", message=f"not valid JSON ({exc.args[0]})", gate=gate)
+    except ValueError as exc:
+        return None, EvidenceError(file=str(path), field="$", message=f"invalid: {exc}", gate=gate)
 
 
 def missing_files(paths: Iterable[Path | None]) -> list[str]:

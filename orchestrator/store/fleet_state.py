@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from orchestrator.core import strictjson
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.fleet_status import FleetFiles, FleetState
 from orchestrator.store.files import exists, is_file, read_bytes, read_tail
@@ -47,9 +48,11 @@ def _latest_record(path: Path) -> dict[str, Any] | None:
 def _read_document(path: Path, invalid: str) -> dict[str, Any] | None:
     """A JSON object, or ``None`` for a literal ``null`` (treated like an absent document)."""
     try:
-        document = orjson.loads(read_bytes(path, invalid))
+        document = strictjson.loads(read_bytes(path, invalid))
     except orjson.JSONDecodeError:
         raise OrchestratorError(f"{invalid}: {path}") from None
+    except ValueError as exc:
+        raise OrchestratorError(f"{invalid}: {path} {exc}") from None
     if document is None or isinstance(document, dict):
         return document
     raise OrchestratorError(f"{invalid}: {path}")

@@ -20,7 +20,8 @@ from orchestrator.store.layout import FleetLayout
 
 def _fleet_status(layout: FleetLayout, now: datetime) -> tuple[FleetStatusEvidence, str]:
     if layout.fleet_status is not None:
-        return read_fleet_status(read_status_document(layout.fleet_status), str(layout.fleet_status)), "file"
+        doc, repeated = read_status_document(layout.fleet_status)
+        return read_fleet_status(doc, str(layout.fleet_status), repeated), "file"
     from orchestrator.core.fleet_status import derive_fleet_status
     from orchestrator.store.fleet_state import load_fleet_state
 

@@ -27,9 +27,14 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+
+if TYPE_CHECKING:
+    # The Docker SDK ships no type information (pyproject's mypy override), so this names the
+    # client's role; mypy sees it as Any. At run time the SDK is imported only when Docker is used.
+    from docker import DockerClient
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_IMAGE_SCRIPT = ROOT / "tests" / "action_harness" / "build_base_image.sh"
@@ -169,7 +174,7 @@ def registry_rollout(workspace: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def docker_client() -> Iterator[Any]:
+def docker_client() -> Iterator[DockerClient]:
     try:
         import docker
     except ImportError:
@@ -199,7 +204,7 @@ def resolve_base_image() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def action_image(docker_client: Any) -> str:
+def action_image(docker_client: DockerClient) -> str:
     """The action image under test: a prebuilt one, or the Dockerfile built from this tree."""
     prebuilt = os.environ.get(IMAGE_ENV, "")
     if prebuilt:
@@ -247,7 +252,7 @@ class ActionRunner:
     127.0.0.1 (the runner uses a job bridge network; only the route to the service differs).
     """
 
-    def __init__(self, client: Any, image: str, temp_root: Path) -> None:
+    def __init__(self, client: DockerClient, image: str, temp_root: Path) -> None:
         self.client = client
         self.image = image
         self.temp_root = temp_root
@@ -351,5 +356,7 @@ class ActionRunner:
 
 
 @pytest.fixture(scope="session")
-def action_runner(docker_client: Any, action_image: str, tmp_path_factory: pytest.TempPathFactory) -> ActionRunner:
+def action_runner(
+    docker_client: DockerClient, action_image: str, tmp_path_factory: pytest.TempPathFactory
+) -> ActionRunner:
     return ActionRunner(docker_client, action_image, tmp_path_factory.mktemp("runner"))

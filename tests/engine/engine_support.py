@@ -12,12 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_FLEET = REPO_ROOT / "examples" / "fleet"
@@ -157,7 +157,10 @@ def copy_example_fleet(target: Path) -> Fleet:
     return Fleet(target)
 
 
-Runner = Callable[..., Result]
+class Runner(Protocol):
+    """The ``cli`` fixture: the command line's arguments in, the exit code and output back."""
+
+    def __call__(self, *argv: str) -> Result: ...
 
 
 def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -188,16 +191,19 @@ def run_engine(args: Sequence[str], *, timeout: float = 60, env: dict[str, str] 
 def write_status(
     path: Path,
     *,
-    enabled: Any = True,
-    posture: Any = "active",
-    blocks: Any = False,
-    backlog: Any = 0,
-    autopause: Any = False,
+    enabled: object = True,
+    posture: object = "active",
+    blocks: object = False,
+    backlog: object = 0,
+    autopause: object = False,
     transport_path: bool = True,
-    reason_codes: Any = (),
+    reason_codes: object = (),
 ) -> Path:
-    """A fleet status with the autonomous block the gates read (the bats fixture's shape)."""
-    by_path: dict[str, Any] = {
+    """A fleet status with the autonomous block the gates read (the bats fixture's shape).
+
+    Every value is written as given, so a test can plant a wrong type; a tuple of reason codes
+    becomes a JSON list."""
+    by_path: dict[str, object] = {
         "policyGated": {"blockedCount": 0, "byReason": {}},
         "rolloutGated": {"blockedCount": 0, "byReason": {}},
         "governanceGated": {"blockedCount": 0, "reasonCodes": []},
@@ -223,7 +229,7 @@ def write_status(
     return path
 
 
-def handoff_line(attempted: Any = 1, executed: Any = 1, ambiguous: Any = 0, failed: Any = 0) -> str:
+def handoff_line(attempted: object = 1, executed: object = 1, ambiguous: object = 0, failed: object = 0) -> str:
     return json.dumps(
         {
             "timestamp": iso(now_utc()),
@@ -241,7 +247,7 @@ def handoff_line(attempted: Any = 1, executed: Any = 1, ambiguous: Any = 0, fail
 
 
 def write_handoff(
-    path: Path, runs: int, attempted: Any = 1, executed: Any = 1, ambiguous: Any = 0, failed: Any = 0
+    path: Path, runs: int, attempted: object = 1, executed: object = 1, ambiguous: object = 0, failed: object = 0
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     line = handoff_line(attempted, executed, ambiguous, failed)

@@ -153,7 +153,7 @@ DRILL_SPECIFIC: dict[str, BadWriter] = {
 
 
 def _registry_doc(**changes: object) -> bytes:
-    doc = {
+    doc: dict[str, object] = {
         "schemaVersion": "v1",
         "fleetId": "bad-input",
         "loops": [{"loopId": "loop-a"}],

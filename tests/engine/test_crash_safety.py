@@ -19,9 +19,9 @@ import pytest
 
 import orchestrator.store.journal
 from orchestrator.core.apply_plan import parse_apply_log
-from orchestrator.store.layout import FleetLayout
 from orchestrator.core.registry import validation_errors
 from orchestrator.runtime.clock import utc_now
+from orchestrator.store.layout import FleetLayout
 from tests.engine.engine_support import (
     REPO_ROOT,
     Fleet,
@@ -46,7 +46,7 @@ def _fresh(tmp_path: Path, canary: int = 0) -> Fleet:
 
 
 def _without_mutated_fields(doc: dict[str, Any]) -> dict[str, Any]:
-    copy = json.loads(json.dumps(doc))
+    copy: dict[str, Any] = json.loads(json.dumps(doc))
     auto = copy["policy"]["autonomous"]
     del auto["governance"]
     del auto["rollout"]["canaryPercent"]

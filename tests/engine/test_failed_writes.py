@@ -10,6 +10,7 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -24,6 +25,9 @@ from tests.engine.engine_support import (
     write_registry_guarded_auto,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 
 def _fresh(repo: Path, canary: int = 10) -> Fleet:
     write_registry_guarded_auto(repo, canary, False)
@@ -31,13 +35,13 @@ def _fresh(repo: Path, canary: int = 10) -> Fleet:
     return Fleet(repo)
 
 
-def _full_disk_after(budget: int) -> Callable[[int, object], int]:
+def _full_disk_after(budget: int) -> Callable[[int, ReadableBuffer], int]:
     """An ``os.write`` that accepts ``budget`` bytes in all, then fails as a full disk does."""
     real = os.write
     left = [budget]
 
-    def write(fd: int, data: object) -> int:
-        view = memoryview(data)  # type: ignore[arg-type]
+    def write(fd: int, data: ReadableBuffer) -> int:
+        view = memoryview(data)
         if left[0] <= 0:
             raise OSError(errno.ENOSPC, "No space left on device")
         taken = real(fd, view[: left[0]])
@@ -60,7 +64,8 @@ def test_a_short_audit_append_leaves_no_torn_line_and_the_retry_applies_once(
 
     def append_on_a_full_disk(fd: int, record: bytes) -> None:
         with monkeypatch.context() as patch:
-            patch.setattr(orchestrator.store.files.os, "write", _full_disk_after(len(record) // 2))
+            # The store calls ``os.write`` through the module, so patching ``os`` reaches it.
+            patch.setattr(os, "write", _full_disk_after(len(record) // 2))
             real_append(fd, record)
 
     with monkeypatch.context() as patch:
@@ -81,7 +86,7 @@ def test_a_full_disk_while_replacing_a_file_keeps_the_old_file(
     fleet = _fresh(tmp_path / "repo")
     before = tree_hashes(fleet.repo)
     with monkeypatch.context() as patch:
-        patch.setattr(orchestrator.store.files.os, "write", _full_disk_after(10))
+        patch.setattr(os, "write", _full_disk_after(10))
         result = cli(*apply_args(fleet.repo, "--expand-step", "5"))
     assert_one_line_error(result, contains="No space left")
     assert tree_hashes(fleet.repo) == before

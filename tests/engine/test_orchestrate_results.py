@@ -50,6 +50,8 @@ def test_rollback_goes_ahead_when_the_decision_phase_fails(fleet: Fleet, cli: Ru
     written = _result(fleet)
     assert written["status"] == "rolled_back"
     assert written["overrides"] == ["promotion_rollback_decision_failed_overridden"]
-    record = written["apply"]["record"]  # type: ignore[index]
+    apply = written["apply"]
+    assert isinstance(apply, dict)
+    record = apply["record"]
     assert "promotion_rollback_decision_failed_overridden" in record["reasonCodes"]
     assert json.loads(fleet.registry.read_text())["policy"]["autonomous"]["rollout"]["pause"]["manual"] is True

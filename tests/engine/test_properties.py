@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,12 +37,12 @@ Run = tuple[int, int, int, int]
 
 def status_doc(
     *,
-    enabled: Any = True,
-    posture: Any = "active",
-    blocks: Any = False,
-    codes: Any = (),
-    backlog: Any = 0,
-    autopause: Any = False,
+    enabled: object = True,
+    posture: object = "active",
+    blocks: object = False,
+    codes: Iterable[object] = (),
+    backlog: object = 0,
+    autopause: object = False,
     paths: tuple[str, ...] = REQUIRED_SUPPRESSION_PATHS,
 ) -> dict[str, Any]:
     return {
@@ -88,9 +89,9 @@ def fresh_drills() -> dict[str, Any]:
 
 
 def evaluate(
-    status: Any,
+    status: object,
     runs_blob: bytes | None,
-    drills: Any,
+    drills: object,
     thresholds: Thresholds,
     *,
     chunk: int = 1 << 20,

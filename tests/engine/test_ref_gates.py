@@ -15,10 +15,10 @@ from tests.engine.engine_support import (
 )
 
 
-def _evidence(tmp_path: Path, **status: object) -> Evidence:
+def _evidence(tmp_path: Path, *, transport_path: bool = True, **status: object) -> Evidence:
     folder = tmp_path / "evidence"
     return Evidence(
-        status=write_status(folder / "status.json", **status),  # type: ignore[arg-type]
+        status=write_status(folder / "status.json", transport_path=transport_path, **status),
         handoff=write_handoff(folder / "handoff.jsonl", 20),
         drills=write_drills(folder / "drills.json"),
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, quote, urlsplit
 
 TWIRP_PREFIX = "/twirp/github.actions.results.api.v1.ArtifactService/"
@@ -279,101 +279,146 @@ def _twirp_error(code: str, msg: str) -> dict[str, Any]:
     return {"code": code, "msg": msg}
 
 
-def _handler_for(service: FakeArtifactService) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+@dataclass(frozen=True)
+class _Answer:
+    """What the fake decided for one request: recorded first, then sent."""
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return
+    kind: str
+    status: int
+    json_body: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+    is_blob: bool = False
 
-        def do_POST(self) -> None:
-            self._handle()
 
-        def do_PUT(self) -> None:
-            self._handle()
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The Twirp request body when it is a JSON object (an empty body counts as ``{}``)."""
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
-        def do_GET(self) -> None:
-            self._handle()
 
-        def _handle(self) -> None:
-            parts = urlsplit(self.path)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {name: value for name in RECORDED_HEADERS if (value := self.headers.get(name)) is not None}
-            authorization = self.headers.get("Authorization")
-            auth_scheme = authorization.split(" ", 1)[0] if authorization else None
-            json_body: dict[str, Any] | None = None
-            kind = UNKNOWN
-            status = 404
-            payload: dict[str, Any] | None = _twirp_error("bad_route", "no such route")
+def _twirp_reply(
+    service: FakeArtifactService, kind: str, authorization: str | None, host: str, json_body: dict[str, Any] | None
+) -> tuple[int, dict[str, Any]]:
+    """Status and JSON payload of a Twirp call: injected failure, auth, body, then the method."""
+    failure = service._take_failure(kind)
+    if failure is not None:
+        return failure, _twirp_error("unavailable", "injected failure")
+    if authorization != f"Bearer {service.token}":
+        return 401, _twirp_error("unauthenticated", "bad or missing bearer token")
+    if json_body is None:
+        return 400, _twirp_error("malformed", "body is not a JSON object")
+    if kind == CREATE:
+        return service._create(host, json_body)
+    if kind == FINALIZE:
+        return service._finalize(json_body)
+    return 404, _twirp_error("bad_route", "no such route")
 
-            is_blob = False
-            if self.command == "POST" and parts.path.startswith(TWIRP_PREFIX):
-                kind = parts.path[len(TWIRP_PREFIX) :]
-                try:
-                    parsed = json.loads(body or b"{}")
-                except ValueError:
-                    parsed = None
-                json_body = parsed if isinstance(parsed, dict) else None
-                failure = service._take_failure(kind)
-                if failure is not None:
-                    status, payload = failure, _twirp_error("unavailable", "injected failure")
-                elif authorization != f"Bearer {service.token}":
-                    status, payload = 401, _twirp_error("unauthenticated", "bad or missing bearer token")
-                elif json_body is None:
-                    status, payload = 400, _twirp_error("malformed", "body is not a JSON object")
-                elif kind == CREATE:
-                    status, payload = service._create(self.headers.get("Host") or "", json_body)
-                elif kind == FINALIZE:
-                    status, payload = service._finalize(json_body)
-            elif self.command == "PUT" and parts.path.startswith(BLOB_PREFIX):
-                is_blob = True
-                kind = _BLOB_KINDS.get(query.get("comp", ""), PUT_BLOB)
-                failure = service._take_failure(kind)
-                status = failure if failure is not None else service._blob(kind, parts.path, query, headers, body)
 
-            service._record(
-                RecordedRequest(
-                    kind=kind,
-                    method=self.command,
-                    path=parts.path,
-                    query=query,
-                    headers=headers,
-                    auth_scheme=auth_scheme,
-                    json_body=json_body,
-                    body_length=len(body),
-                    status=status,
-                    body=body,
-                )
+def _twirp_answer(
+    service: FakeArtifactService, kind: str, authorization: str | None, host: str, body: bytes
+) -> _Answer:
+    json_body = _json_object(body)
+    status, payload = _twirp_reply(service, kind, authorization, host, json_body)
+    return _Answer(kind=kind, status=status, json_body=json_body, payload=payload)
+
+
+def _blob_answer(
+    service: FakeArtifactService, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
+) -> _Answer:
+    kind = _BLOB_KINDS.get(query.get("comp", ""), PUT_BLOB)
+    failure = service._take_failure(kind)
+    status = failure if failure is not None else service._blob(kind, path, query, headers, body)
+    return _Answer(kind=kind, status=status, is_blob=True)
+
+
+class _ArtifactHandler(BaseHTTPRequestHandler):
+    """One request to the fake: Twirp JSON calls, blob uploads, anything else is a 404."""
+
+    protocol_version = "HTTP/1.1"
+    service: ClassVar[FakeArtifactService]
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {name: value for name in RECORDED_HEADERS if (value := self.headers.get(name)) is not None}
+        authorization = self.headers.get("Authorization")
+        answer = self._answer(parts.path, query, headers, authorization, body)
+        self.service._record(
+            RecordedRequest(
+                kind=answer.kind,
+                method=self.command,
+                path=parts.path,
+                query=query,
+                headers=headers,
+                auth_scheme=authorization.split(" ", 1)[0] if authorization else None,
+                json_body=answer.json_body,
+                body_length=len(body),
+                status=answer.status,
+                body=body,
             )
-            if is_blob:
-                self._reply_blob(status, body)
-            else:
-                self._reply_json(status, payload)
+        )
+        if answer.is_blob:
+            self._reply_blob(answer.status, body)
+        else:
+            self._reply_json(answer.status, answer.payload)
 
-        def _reply_json(self, status: int, payload: dict[str, Any] | None) -> None:
-            data = json.dumps(payload or {}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def _answer(
+        self, path: str, query: Mapping[str, str], headers: Mapping[str, str], authorization: str | None, body: bytes
+    ) -> _Answer:
+        if self.command == "POST" and path.startswith(TWIRP_PREFIX):
+            host = self.headers.get("Host") or ""
+            return _twirp_answer(self.service, path[len(TWIRP_PREFIX) :], authorization, host, body)
+        if self.command == "PUT" and path.startswith(BLOB_PREFIX):
+            return _blob_answer(self.service, path, query, headers, body)
+        return _Answer(kind=UNKNOWN, status=404, payload=_twirp_error("bad_route", "no such route"))
 
-        def _reply_blob(self, status: int, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.send_header("Date", formatdate(usegmt=True))
-            self.send_header("x-ms-request-id", secrets.token_hex(8))
-            self.send_header("x-ms-version", self.headers.get("x-ms-version") or "2020-10-02")
-            if 200 <= status < 300:
-                self.send_header("ETag", f'"0x{secrets.token_hex(8).upper()}"')
-                self.send_header("Last-Modified", formatdate(usegmt=True))
-                self.send_header("x-ms-request-server-encrypted", "true")
-                self.send_header(
-                    "Content-MD5",
-                    base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode(),
-                )
-            self.end_headers()
+    def _reply_json(self, status: int, payload: dict[str, Any] | None) -> None:
+        data = json.dumps(payload or {}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _reply_blob(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.send_header("Date", formatdate(usegmt=True))
+        self.send_header("x-ms-request-id", secrets.token_hex(8))
+        self.send_header("x-ms-version", self.headers.get("x-ms-version") or "2020-10-02")
+        if 200 <= status < 300:
+            self.send_header("ETag", f'"0x{secrets.token_hex(8).upper()}"')
+            self.send_header("Last-Modified", formatdate(usegmt=True))
+            self.send_header("x-ms-request-server-encrypted", "true")
+            self.send_header(
+                "Content-MD5",
+                base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode(),
+            )
+        self.end_headers()
+
+
+def _handler_for(service: FakeArtifactService) -> type[BaseHTTPRequestHandler]:
+    """A handler class bound to ``service`` (the server makes one handler per request)."""
+    bound = service
+
+    class Handler(_ArtifactHandler):
+        service = bound
 
     return Handler

@@ -32,9 +32,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 Json = Any
-StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 DOCS = "https://docs.github.com/rest"
 BOT = {"name": "github-actions[bot]", "email": "41898282+github-actions[bot]@users.noreply.github.com"}
@@ -380,7 +380,7 @@ class FakeRepo:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -572,7 +572,7 @@ class FakeGitHub:
 
     # --- WSGI --------------------------------------------------------------------------------
 
-    def wsgi_app(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         method = environ["REQUEST_METHOD"].upper()
         raw_path = environ.get("PATH_INFO", "")
         query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))

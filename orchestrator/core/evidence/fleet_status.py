@@ -12,6 +12,7 @@ yields exactly the evidence its printed document would.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,10 +61,10 @@ def _backlog(reader: Reader, backlog: Any) -> int | None:
 
 
 def _autopause(reader: Reader, active: Any, state_active: Any) -> bool:
-    """The autopause flag; the pause state's copy of it stands in when the autopause has none."""
+    """The autopause is active when either copy of the flag says so: when they disagree, the safe one wins."""
     checked = _flag(reader, active, AUTOPAUSE_FIELD, SAFETY)
     checked_state = _flag(reader, state_active, AUTOPAUSE_STATE_FIELD, SAFETY)
-    return bool(checked) if checked is not None else bool(checked_state)
+    return bool(checked) or bool(checked_state)
 
 
 def _blocked_count(reader: Reader, name: str, blocked: Any) -> None:
@@ -126,10 +127,17 @@ def _read_safety(reader: Reader, auto: dict[str, Any], out: FleetStatusEvidence)
         reader.fail(SAFETY, BY_PATH_FIELD, f"must be an object, found {describe(by_path)}")
 
 
-def read_fleet_status(doc: Any, file: str) -> FleetStatusEvidence:
-    """The gates' evidence from a status document read from ``file`` (any JSON value)."""
+def read_fleet_status(doc: Any, file: str, repeated_keys: Sequence[str] = ()) -> FleetStatusEvidence:
+    """The gates' evidence from a status document read from ``file`` (any JSON value).
+
+    A key the document repeats makes it say two things at once; every gate that reads the status
+    then fails, whichever value a parser would have kept.
+    """
     reader = Reader(file)
     out = FleetStatusEvidence()
+    for key in repeated_keys:
+        for gate in (GOVERNANCE, BACKLOG, SAFETY):
+            reader.fail(gate, "$", f"repeats the key {key!r}; a repeated key is ambiguous evidence")
     if not isinstance(doc, dict):
         for gate in (GOVERNANCE, BACKLOG, SAFETY):
             reader.fail(gate, "$", f"fleet status must be a JSON object, found {describe(doc)}")

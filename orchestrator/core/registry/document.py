@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 
+from orchestrator.core import strictjson
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsonpath import dig
 
@@ -23,9 +24,11 @@ class RegistryInvalid(OrchestratorError):
 def parse_registry_text(text: str, path: str) -> dict[str, Any]:
     """The registry object from its text; unreadable JSON and non-objects are refused by name."""
     try:
-        doc = orjson.loads(text)
+        doc = strictjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise OrchestratorError(f"invalid fleet registry JSON: {path}") from exc
+    except ValueError as exc:
+        raise RegistryInvalid(path, [f"registry {exc}"]) from exc
     if not isinstance(doc, dict):
         raise RegistryInvalid(path, ["registry must be a JSON object"])
     return doc
