@@ -19,7 +19,7 @@ from actions_toolkit import core
 
 from orchestrator.action.artifact.archive import validate_artifact_name
 from orchestrator.action.artifact.service import MAX_RETENTION_DAYS
-from orchestrator.core.apply_plan import parse_expand_step
+from orchestrator.core.apply_request import parse_expand_step
 from orchestrator.core.errors import InvalidInput, OrchestratorError
 from orchestrator.core.orchestration import (
     Governance,

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 
 from orchestrator.cli import common
-from orchestrator.core.apply_plan import (
+from orchestrator.core.apply_request import (
     ApplyRequest,
     merged_evidence_refs,
     parse_expand_step,

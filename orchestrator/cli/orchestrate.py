@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 
 from orchestrator.cli import common
-from orchestrator.core.apply_plan import parse_expand_step
+from orchestrator.core.apply_request import parse_expand_step
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.orchestration import APPLY_INTENTS, MODES, Governance, OrchestrateRequest, validate_request
 from orchestrator.github.options import GitHubOptions, parse_persist

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestrator.cli import common
-from orchestrator.core.registry import normalized
+from orchestrator.core.registry.view import normalized
 from orchestrator.runtime.clock import utc_now
 from orchestrator.store.registry import load_registry
 

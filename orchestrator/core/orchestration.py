@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from orchestrator.core.apply_plan import (
+from orchestrator.core.apply_request import (
     ApplyRequest,
     check_references,
     merged_evidence_refs,

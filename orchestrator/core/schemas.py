@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from orchestrator.core.models import ApplyRecord, OrchestrationResult, PromotionState, SkippedResult
-from orchestrator.core.registry import registry_json_schema
+from orchestrator.core.registry.schema import registry_json_schema
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:

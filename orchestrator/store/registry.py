@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.registry import RegistryInvalid, parse_registry_text, validation_errors
+from orchestrator.core.registry.document import RegistryInvalid, parse_registry_text
 from orchestrator.store.files import read_bytes
 
 
@@ -22,6 +22,8 @@ def read_registry_text(path: Path) -> str:
 
 def load_registry(path: Path, now: datetime, *, require_future_review: bool = True) -> dict[str, Any]:
     """The validated registry document, or a one-line error listing what is wrong."""
+    from orchestrator.core.registry.rules import validation_errors  # the schema adapter is built on demand
+
     doc = parse_registry_text(read_registry_text(path), str(path))
     errors = validation_errors(doc, now, require_future_review=require_future_review)
     if errors:

@@ -10,10 +10,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, decision_of, parse_apply_log, plan_apply
+from orchestrator.core.apply_plan import ApplyPlan, decision_of, parse_apply_log, plan_apply
+from orchestrator.core.apply_request import ApplyRequest
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import ApplyFiles
-from orchestrator.core.registry import fleet_id, parse_registry_text
+from orchestrator.core.registry.document import fleet_id, parse_registry_text
 from orchestrator.store import journal
 from orchestrator.store.files import atomic_write, exclusive_lock, exists, load_json, read_text_if_exists
 from orchestrator.store.layout import FleetLayout

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, parse_apply_log, plan_apply
+from orchestrator.core.apply_plan import ApplyPlan, parse_apply_log, plan_apply
+from orchestrator.core.apply_request import ApplyRequest
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import GitHubReport
 from orchestrator.github import governance

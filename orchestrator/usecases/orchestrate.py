@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from orchestrator.core.apply_plan import ApplyPlan, ApplyRequest, merged_evidence_refs
+from orchestrator.core.apply_request import ApplyRequest, merged_evidence_refs
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
@@ -31,15 +31,17 @@ from orchestrator.core.orchestration import (
     next_step,
     validate_request,
 )
-from orchestrator.core.registry import parse_registry_text, rollout_point
+from orchestrator.core.registry.document import parse_registry_text, rollout_point
 from orchestrator.core.replay import describe_replay
 from orchestrator.core.timestamps import format_ts
 from orchestrator.render.markdown import render
 from orchestrator.store.files import atomic_write
 from orchestrator.store.layout import FleetLayout
 from orchestrator.store.registry import read_registry_text
-from orchestrator.usecases.apply import apply_locally
 from orchestrator.usecases.ci import CiOutcome, run_ci
+
+if TYPE_CHECKING:  # the planner and the registry rules load only when something is applied
+    from orchestrator.core.apply_plan import ApplyPlan
 
 
 class ApplyHook(Protocol):
@@ -111,6 +113,8 @@ def _run_apply(
 ) -> ApplyPlan:
     if hook is not None:
         return hook(request, decision, summary)
+    from orchestrator.usecases.apply import apply_locally
+
     return apply_locally(layout, request, decision=decision, now=now, decision_file=layout.ci_result)
 
 

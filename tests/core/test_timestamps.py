@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from orchestrator.core.apply_plan import validate_review_by
+from orchestrator.core.apply_request import validate_review_by
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.fleet_status import evaluate_governance
 from orchestrator.core.timestamps import format_ts, parse_ts

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from orchestrator.core.apply_plan import parse_apply_log
-from orchestrator.core.registry import validation_errors
+from orchestrator.core.registry.rules import validation_errors
 from orchestrator.runtime.clock import utc_now
 from tests.engine.engine_support import (
     REPO_ROOT,

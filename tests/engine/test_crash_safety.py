@@ -19,7 +19,7 @@ import pytest
 
 import orchestrator.store.journal
 from orchestrator.core.apply_plan import parse_apply_log
-from orchestrator.core.registry import validation_errors
+from orchestrator.core.registry.rules import validation_errors
 from orchestrator.runtime.clock import utc_now
 from orchestrator.store.layout import FleetLayout
 from tests.engine.engine_support import (

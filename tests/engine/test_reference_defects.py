@@ -14,7 +14,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from orchestrator.core.registry import registry_json_schema, validation_errors
+from orchestrator.core.registry.rules import validation_errors
+from orchestrator.core.registry.schema import registry_json_schema
 from orchestrator.runtime.clock import utc_now
 from tests.engine.engine_support import (
     FLEET_REL,
