@@ -14,7 +14,7 @@ import pytest
 from orchestrator.cli import main
 from tests.fakes.github_server import FakeGitHub
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLEET = ".superloop/ops-manager/fleet"
 TRACKED = (
     "registry.v1.json",

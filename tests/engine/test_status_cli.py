@@ -12,7 +12,7 @@ import pytest
 
 from orchestrator.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fleets"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fleets"
 FLEET_DIR = Path(".superloop/ops-manager/fleet")
 
 
@@ -157,7 +157,7 @@ def test_help_lists_the_reference_flags(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_module_entry_point_runs_the_example_fleet() -> None:
-    example = Path(__file__).resolve().parent.parent / "examples" / "fleet"
+    example = Path(__file__).resolve().parents[2] / "examples" / "fleet"
     done = subprocess.run(
         [sys.executable, "-m", "orchestrator", "status", "--repo", str(example)],
         capture_output=True,

@@ -25,8 +25,8 @@ from orchestrator.store.fleet_state import load_fleet_state as load_from_layout
 from orchestrator.store.fleet_state import read_last_line
 from orchestrator.store.layout import DEFAULTS, FleetLayout
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fleets"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fleet"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fleets"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "fleet"
 FLEET_DIR = Path(".superloop/ops-manager/fleet")
 
 DUE_SOON = ["autonomous_governance_review_due_soon"]

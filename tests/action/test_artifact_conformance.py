@@ -38,7 +38,7 @@ from tests.fakes.artifact_service import (
     mint_runtime_token,
 )
 
-NODE_DIR = Path(__file__).parent / "node"
+NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 ARTIFACT_NAME = "promotion-rollout-results"
 TOKEN = mint_runtime_token("conformance-run", "conformance-job")
 INSTALL_MARKER = ".promotion-rollout-lock-sha256"

@@ -1,0 +1,1 @@
+"""Action shell tests: inputs, outputs, artifact upload, and the container end to end."""

@@ -1,0 +1,1 @@
+"""GitHub adapter tests, against the in-test fake GitHub."""
