@@ -7,13 +7,13 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import Thresholds
 from orchestrator.core.thresholds import parse_thresholds
 from orchestrator.runtime.environment import step_summary_path
 from orchestrator.store.files import append_text
 from orchestrator.store.layout import DEFAULTS, FleetLayout
+from orchestrator.store.layout import require_repo as require_repo_path
 
 THRESHOLD_FLAGS: tuple[tuple[str, str], ...] = (
     ("--window-executions", "Number of most recent autonomous handoff executions to judge. Default: 20"),
@@ -41,8 +41,7 @@ def add_repo(parser: argparse.ArgumentParser) -> None:
 
 def require_repo(args: argparse.Namespace) -> None:
     """The one ``--repo is required`` check, made before any other input is judged."""
-    if not args.repo:
-        raise OrchestratorError("--repo is required")
+    require_repo_path(args.repo)
 
 
 def layout(args: argparse.Namespace, keys: Iterable[str]) -> FleetLayout:

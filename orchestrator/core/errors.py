@@ -30,9 +30,3 @@ class InvalidInput(OrchestratorError):
         self.option = option
         self.problem = " ".join(problem.split())
         super().__init__(f"{label if label is not None else f'--{option}'} {self.problem}")
-
-
-class HoldError(OrchestratorError):
-    """A hold under ``--fail-on-hold``: the result is still written, exit code 2."""
-
-    exit_code = 2

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
 
-from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.errors import InvalidInput, OrchestratorError
 
 FLEET_DIR = PurePosixPath(".superloop/ops-manager/fleet")
 
@@ -36,10 +36,15 @@ DEFAULTS: Mapping[str, PurePosixPath] = {
 """Each file's place relative to the repository root, keyed by the ``FleetLayout`` field that holds it."""
 
 
+def require_repo(repo: str) -> None:
+    """The one check that a repository was named at all (an empty path would mean the current folder)."""
+    if not repo:
+        raise InvalidInput("repo", "is required")
+
+
 def resolve_repo(repo: str) -> Path:
     """The repository as an absolute path, refusing a missing one (the reference's ``cd`` fails)."""
-    if not repo:
-        raise OrchestratorError("--repo is required")
+    require_repo(repo)
     path = Path(repo)
     try:
         if path.is_dir():
