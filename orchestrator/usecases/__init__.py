@@ -1,1 +1,1 @@
-"""usecases"""
+"""Use cases: each reads through the store, decides in the core, writes through the store, returns what it made."""
