@@ -85,3 +85,20 @@ def test_write_status_is_the_bats_shape(tmp_path: Path) -> None:
     doc = json.loads(write_status(tmp_path / "s.json").read_text())
     assert doc["autonomous"]["enabled"] is True
     assert "rollout" in doc["autonomous"]
+
+
+def test_a_drill_a_minute_ahead_counts_and_an_hour_ahead_holds(cli: Runner, fleet: Fleet) -> None:
+    """The drill runner's clock may lead ours by a little (five minutes); more is a time that cannot be true."""
+    from datetime import UTC, datetime, timedelta
+
+    doc = json.loads(fleet.drills.read_text())
+    ahead = datetime.now(UTC) + timedelta(minutes=1)
+    for entry in doc["drills"]:
+        entry["completedAt"] = ahead.strftime("%Y-%m-%dT%H:%M:%SZ")
+    fleet.drills.write_text(json.dumps(doc))
+    assert "drill_recency" not in _decision(cli, "--repo", str(fleet.repo))["summary"]["failedGates"]  # type: ignore[index]
+
+    for entry in doc["drills"]:
+        entry["completedAt"] = (ahead + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fleet.drills.write_text(json.dumps(doc))
+    assert "drill_recency" in _decision(cli, "--repo", str(fleet.repo))["summary"]["failedGates"]  # type: ignore[index]

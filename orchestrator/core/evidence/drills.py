@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from orchestrator.core.evidence.common import DRILLS, Reader, describe
 from orchestrator.core.models import EvidenceError
 from orchestrator.core.timestamps import parse_ts
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of this run's clock a drill may say it completed (the drill runner's clock may lead ours).
+Further ahead is a timestamp that cannot be true; within it, the drill counts as completed now."""
 
 
 @dataclass
@@ -73,10 +77,10 @@ def _finding(drills: list[Any], drill_id: str, now: datetime) -> DrillFinding:
     invalid = False
     for entry in entries:
         stamp = parse_ts(entry.get("completedAt"))
-        if stamp is None or stamp > now:
+        if stamp is None or stamp > now + CLOCK_SKEW:
             invalid = True
         else:
-            dated.append((stamp, entry))
+            dated.append((min(stamp, now), entry))
     newest: dict[str, Any] | None = entries[-1] if entries else None
     completed: datetime | None = None
     if dated:
