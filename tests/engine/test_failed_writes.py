@@ -102,3 +102,26 @@ def test_an_output_path_that_is_a_folder_is_one_error_line(
     result = cli("ci", "--repo", str(fleet.repo), flag, str(folder))
     assert_one_line_error(result, contains="directory")
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "text"), [(errno.EROFS, "Read-only file system"), (errno.EACCES, "Permission denied")]
+)
+def test_a_folder_that_refuses_writes_is_one_error_line_and_no_change(
+    tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch, code: int, text: str
+) -> None:
+    """As root a read-only folder cannot be made with chmod, so the refusal comes from ``os.open``."""
+    fleet = _fresh(tmp_path / "repo")
+    before = tree_hashes(fleet.repo)
+    real_open = os.open
+
+    def refusing_open(path: str, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(code, text)
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "open", refusing_open)
+        result = cli(*apply_args(fleet.repo, "--expand-step", "5"))
+    assert_one_line_error(result, contains=text)
+    assert tree_hashes(fleet.repo) == before
