@@ -1,7 +1,9 @@
-"""The gates' evidence from a derived ``FleetStatus`` equals the evidence read back from its JSON."""
+"""The gates' evidence from a derived ``FleetStatus`` equals the evidence read back from its JSON,
+apart from the errors for wrongly typed state files, which only the derivation can see."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,13 +24,24 @@ FILES = FleetFiles(
 )
 
 
+REGISTRY = {"policy": {"mode": "guarded_auto"}}
+STATE_FILES = {"r", "s", "p", "t", "h", "ht"}
+
+
 def state(policy: dict[str, Any] | None = None, handoff: dict[str, Any] | None = None) -> FleetState:
-    return FleetState(repo_path="/r", registry={}, fleet={}, policy=policy, handoff=handoff, files=FILES)
+    return FleetState(repo_path="/r", registry=REGISTRY, fleet={}, policy=policy, handoff=handoff, files=FILES)
 
 
 def evidence_both_ways(fleet_state: FleetState) -> tuple[Any, Any]:
+    """The derived evidence without its state-file errors, and the evidence read from the JSON."""
     status = derive_fleet_status(fleet_state, NOW)
-    return fleet_status_evidence(status), read_fleet_status(status.to_json(), GENERATED_STATUS)
+    direct = fleet_status_evidence(status)
+    echoed = [error for error in direct.errors if error.file == GENERATED_STATUS]
+    assert [error for error in direct.errors if error.file != GENERATED_STATUS] == direct.errors[
+        : len(direct.errors) - len(echoed)
+    ], "state-file errors come first"
+    assert {error.file for error in direct.errors} <= STATE_FILES | {GENERATED_STATUS}
+    return replace(direct, errors=echoed), read_fleet_status(status.to_json(), GENERATED_STATUS)
 
 
 def test_no_policy_and_no_handoff_is_no_autonomous_block() -> None:
@@ -57,6 +70,22 @@ def test_wrongly_typed_echoed_values_are_the_same_errors() -> None:
         "autonomous.safetyGateDecisions.byPath.governanceGated.blockedCount",
     ]
     assert {error.file for error in direct.errors} == {GENERATED_STATUS}
+
+
+def test_wrongly_typed_state_fields_are_errors_on_the_policy_state_file() -> None:
+    policy = {
+        "mode": "guarded_auto",
+        "manualOnlyCount": "many",
+        "unsuppressedCount": -3,
+        "autonomous": {"rollout": {"pause": {"auto": {"active": "yes"}}}},
+    }
+    errors = fleet_status_evidence(derive_fleet_status(state(policy), NOW)).errors
+    from_state = [(error.file, error.field, error.gate) for error in errors if error.file != GENERATED_STATUS]
+    assert from_state == [
+        ("p", "autonomous.rollout.pause.auto.active", "safety_suppression"),
+        ("p", "manualOnlyCount", "manual_backlog"),
+        ("p", "unsuppressedCount", "safety_suppression"),
+    ]
 
 
 def test_a_clean_guarded_policy_is_read_field_by_field() -> None:

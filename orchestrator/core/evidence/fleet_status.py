@@ -7,7 +7,8 @@ anything else becomes an ``EvidenceError`` that names the file and field, and fa
 A status document from a file is untrusted JSON (``read_fleet_status``). A status derived in
 process is a typed ``FleetStatus`` (``fleet_status_evidence``): its structure is already right,
 but the leaves it echoes from operator state are checked by the same rules, so a generated status
-yields exactly the evidence its printed document would.
+yields the evidence its printed document would, plus an error for every wrongly typed block or
+field the derivation met in the state files (``FleetStatus.problems``), naming that file and field.
 """
 
 from __future__ import annotations
@@ -157,16 +158,29 @@ def read_fleet_status(doc: Any, file: str, repeated_keys: Sequence[str] = ()) ->
 # --- a status derived in process --------------------------------------------------------------------
 
 
+def _problem_errors(status: FleetStatus) -> list[EvidenceError]:
+    """Each wrongly typed input the derivation met, on every gate that reads that part of it."""
+    return [
+        EvidenceError(file=problem.file(status.files), field=problem.field, message=problem.message, gate=gate)
+        for problem in status.problems
+        for gate in problem.gates
+    ]
+
+
 def fleet_status_evidence(status: FleetStatus, file: str = GENERATED_STATUS) -> FleetStatusEvidence:
     """The gates' evidence from a derived ``FleetStatus``, without rendering it to JSON first.
 
     Gives the same evidence (and the same errors, in the same order) as ``read_fleet_status``
-    on ``status.to_json()``.
+    on ``status.to_json()``, preceded by one error per gate for every problem the derivation
+    recorded (``status.problems``): a block of the wrong type in a state file makes the status
+    invalid, naming that file and field, instead of reading as an empty block that could promote.
     """
+    problems = _problem_errors(status)
     auto = status.autonomous
     if auto is None:
-        return FleetStatusEvidence()
+        return FleetStatusEvidence(errors=problems)
     reader = Reader(file)
+    reader.errors = problems
     out = FleetStatusEvidence(enabled=auto.enabled)
     if auto.governance is not None:
         out.posture = auto.governance.posture

@@ -13,6 +13,7 @@ from orchestrator.core.fleet_status.loose import clone, echo, fallback
 from orchestrator.core.fleet_status.model import AutonomousStatus, GovernanceStatus, OutcomeRollup
 from orchestrator.core.fleet_status.outcomes import handoff_view
 from orchestrator.core.fleet_status.safety import rollout_status, safety_gate_decisions
+from orchestrator.core.fleet_status.signals import autonomy_enabled
 from orchestrator.core.jsonpath import dig
 
 
@@ -34,6 +35,7 @@ def governance_status(policy: dict[str, Any], evaluation: GovernanceEvaluation) 
 
 
 def autonomous_status(
+    registry: dict[str, Any],
     policy: dict[str, Any] | None,
     handoff: dict[str, Any] | None,
     rollup: OutcomeRollup,
@@ -41,21 +43,24 @@ def autonomous_status(
 ) -> AutonomousStatus | None:
     """The ``autonomous`` block, or ``None`` without policy and handoff state.
 
-    The mode comes from the policy; a handoff-only fleet takes the mode its handoff ran in.
+    The printed mode comes from the policy; a handoff-only fleet takes the mode its handoff ran in.
+    ``enabled`` needs more: every source that records the mode must say ``guarded_auto``
+    (``signals.autonomy_enabled``), so a registry switched back to advisory disables autonomy even
+    while the policy state still records the old mode.
     """
     if policy is None and handoff is None:
         return None
     mode = policy_mode(policy) if policy is not None else fallback(dig(handoff, "mode"), "advisory")
     return AutonomousStatus(
         mode=clone(mode),
-        enabled=mode == "guarded_auto",
+        enabled=autonomy_enabled(registry, policy, handoff),
         policy_reason_codes=echo(dig(policy, "reasonCodes"), []),
         handoff_reason_codes=echo(dig(handoff, "reasonCodes"), []),
         eligible_candidate_count=echo(dig(policy, "autoEligibleCount"), 0),
         manual_only_candidate_count=echo(dig(policy, "manualOnlyCount"), 0),
         outcome_rollup=rollup,
         governance=governance_status(policy, evaluation) if policy is not None else None,
-        safety_gate_decisions=safety_gate_decisions(policy, handoff, evaluation),
-        rollout=rollout_status(policy) if policy is not None else None,
+        safety_gate_decisions=safety_gate_decisions(policy, handoff, evaluation, registry),
+        rollout=rollout_status(policy, registry) if policy is not None else None,
         handoff=handoff_view(handoff, rollup) if handoff is not None else None,
     )

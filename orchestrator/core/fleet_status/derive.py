@@ -23,6 +23,8 @@ from orchestrator.core.fleet_status.sections import (
     policy_section,
     trace_linkage,
 )
+from orchestrator.core.fleet_status.shapes import find_problems
+from orchestrator.core.fleet_status.signals import registry_review_by
 from orchestrator.core.timestamps import format_ts
 
 
@@ -30,11 +32,13 @@ def derive_fleet_status(state: FleetState, now: datetime) -> FleetStatus:
     """The v1 fleet status of ``state`` evaluated at ``now`` (timezone-aware; whole seconds are kept).
 
     Raises ``ValueError`` for a naive ``now``. The result shares no objects with ``state``.
+    Every wrongly typed block or field read on the way is in ``problems`` (``shapes.py``); where
+    two inputs record the same fact differently, the safe one wins (``signals.py``).
     """
     instant = evaluation_instant(now)
     fleet, policy, handoff = state.fleet, state.policy, state.handoff
     results = list(objects(fallback(fleet.get("results"), [])))
-    evaluation = evaluate_governance(policy, instant)
+    evaluation = evaluate_governance(policy, instant, registry_review_by(state.registry))
     rollup = outcome_rollup(policy, handoff)
     health = health_rollup(results)
     return FleetStatus(
@@ -48,10 +52,11 @@ def derive_fleet_status(state: FleetState, now: datetime) -> FleetStatus:
         exceptions=exceptions_section(results),
         policy=policy_section(policy),
         handoff=handoff_section(handoff, rollup),
-        autonomous=autonomous_status(policy, handoff, rollup, evaluation),
+        autonomous=autonomous_status(state.registry, policy, handoff, rollup, evaluation),
         loops=[loop_view(result) for result in results],
         trace_linkage=trace_linkage(fleet, policy, results),
         latest_telemetry=latest_reconcile_telemetry(state.latest_reconcile_telemetry),
         latest_handoff_telemetry=latest_handoff_telemetry(state.latest_handoff_telemetry, rollup),
         files=state.files,
+        problems=find_problems(state),
     )

@@ -90,18 +90,34 @@ def _reason_codes(authority: bool, review_by: datetime | None, expired: bool, du
     return unique(code.value for failing, code in codes if failing)
 
 
-def evaluate_governance(policy: dict[str, Any] | None, now: datetime) -> GovernanceEvaluation:
+def _review_by(governance: dict[str, Any], registry_review_by: Any) -> datetime | None:
+    """The policy's review deadline, or the registry's where that one is earlier (the safe one wins).
+
+    The policy state is written by the policy tool and may lag the registry an operator just
+    changed; a deadline that is missing or unreadable in the policy state stays missing.
+    """
+    recorded = parse_ts(governance.get("reviewBy"))
+    registry = parse_ts(registry_review_by)
+    if recorded is None or registry is None:
+        return recorded
+    return min(recorded, registry)
+
+
+def evaluate_governance(
+    policy: dict[str, Any] | None, now: datetime, registry_review_by: Any = None
+) -> GovernanceEvaluation:
     """Governance posture of the recorded policy at ``now`` (timezone-aware).
 
     Only ``guarded_auto`` needs governance. The review deadline counts as expired from the
     instant it is reached, and as due soon within the seven days before it. A deadline that is
     present but cannot be read by ``parse_ts`` is treated as missing, so it blocks instead of
-    passing unnoticed.
+    passing unnoticed. When the registry's deadline (``registry_review_by``) is earlier than the
+    policy state's, the registry's is judged.
     """
     instant = evaluation_instant(now)
     governance = governance_record(policy)
     guarded = policy is not None and policy_mode(policy) == "guarded_auto"
-    review_by = parse_ts(fallback(governance.get("reviewBy"), None))
+    review_by = _review_by(governance, registry_review_by)
     authority = _authority_present(governance)
     expired = review_by is not None and review_by <= instant
     # A difference, not ``instant + window``: that sum overflows for instants near year 9999.

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from orchestrator.core.fleet_status.governance import GovernancePosture
 from orchestrator.core.fleet_status.inputs import FleetFiles
+from orchestrator.core.fleet_status.problems import StatusProblem
 from orchestrator.core.jsonpath import drop_none
 from orchestrator.core.models import SCHEMA_VERSION
 
@@ -270,6 +271,8 @@ class FleetStatus(Section):
     latest_telemetry: dict[str, Json] | None
     latest_handoff_telemetry: dict[str, Json] | None
     files: FleetFiles
+    problems: tuple[StatusProblem, ...] = ()
+    """Wrongly typed inputs (``shapes.py``); the gates' evidence, not the v1 document."""
 
     def to_json(self) -> dict[str, Any]:
         """The v1 status document; a fresh JSON-ready dict sharing no objects with the model."""

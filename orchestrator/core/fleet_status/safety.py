@@ -20,6 +20,13 @@ from orchestrator.core.fleet_status.model import (
     SuppressionPaths,
 )
 from orchestrator.core.fleet_status.outcomes import transport_blocked
+from orchestrator.core.fleet_status.signals import (
+    auto_pause_active,
+    autopause_enabled,
+    kill_switch_active,
+    manual_pause_active,
+    rollout_paused,
+)
 from orchestrator.core.jsonpath import dig
 from orchestrator.core.reasons import ReasonCode
 
@@ -55,11 +62,10 @@ SAFETY_BLOCK_REASONS: tuple[str, ...] = (
 BUCKETS: tuple[str, ...] = ("inScopeCount", "inCohortCount", "outOfCohortCount")
 
 
-def autopause_status(auto: dict[str, Any]) -> AutopauseStatus:
-    """The autopause as recorded; it counts as enabled unless explicitly disabled."""
-    enabled = auto.get("enabled")
+def autopause_status(auto: dict[str, Any], registry: dict[str, Any]) -> AutopauseStatus:
+    """The autopause as recorded; it counts as enabled unless explicitly disabled (``signals``)."""
     return AutopauseStatus(
-        enabled=enabled if isinstance(enabled, bool) else True,
+        enabled=autopause_enabled(registry, auto),
         active=echo(auto.get("active"), False),
         reasons=echo(auto.get("reasons"), []),
         lookback_executions=echo(auto.get("lookbackExecutions")),
@@ -70,24 +76,31 @@ def autopause_status(auto: dict[str, Any]) -> AutopauseStatus:
     )
 
 
-def rollout_status(policy: dict[str, Any]) -> RolloutStatus:
-    """``autonomous.rollout`` of a recorded policy."""
+def rollout_status(policy: dict[str, Any], registry: dict[str, Any]) -> RolloutStatus:
+    """``autonomous.rollout`` of a recorded policy.
+
+    ``state`` is the rollout's pause as every source records it (``signals``: any source that says
+    paused wins); ``autopause`` echoes the autopause's own record, so when the two disagree the
+    printed copies disagree too and the evidence reader holds on either.
+    """
     rollout = obj(dig(policy, "autonomous", "rollout"))
     pause = obj(rollout.get("pause"))
     auto = obj(pause.get("auto"))
     buckets = obj(rollout.get("candidateBuckets"))
+    manual = manual_pause_active(registry, pause)
+    auto_active = auto_pause_active(pause, auto)
     return RolloutStatus(
         canary_percent=echo(rollout.get("canaryPercent")),
         scope_loop_ids=echo(rollout.get("scopeLoopIds"), []),
         selector_salt=echo(rollout.get("selectorSalt")),
         candidate_buckets={key: echo(buckets.get(key), 0) for key in BUCKETS},
         state=RolloutState(
-            active=echo(pause.get("active"), False),
-            manual_pause_active=echo(pause.get("manual"), False),
-            auto_pause_active=echo(auto.get("active"), False),
+            active=rollout_paused(pause, manual, auto_active),
+            manual_pause_active=manual,
+            auto_pause_active=auto_active,
             reason_codes=echo(pause.get("reasons"), []),
         ),
-        autopause=autopause_status(auto),
+        autopause=autopause_status(auto, registry),
     )
 
 
@@ -111,10 +124,12 @@ def safety_gate_decisions(
     policy: dict[str, Any] | None,
     handoff: dict[str, Any] | None,
     evaluation: GovernanceEvaluation,
+    registry: dict[str, Any],
 ) -> SafetyGateDecisions:
     """Candidates held back, by recorded reason and by suppression path.
 
-    While governance blocks, every unsuppressed candidate counts as governance-gated.
+    While governance blocks, every unsuppressed candidate counts as governance-gated. The kill
+    switch is on when any source says so (``signals.kill_switch_active``).
     """
     by_reason = obj(fallback(dig(policy, "summary", "byAutonomyReason"), {}))
     governance_count: Any = 0
@@ -132,5 +147,5 @@ def safety_gate_decisions(
         by_path=paths,
         suppression_reason_codes=_suppression_codes(paths),
         blocked_count=sum(numbers(by_reason.get(key) for key in SAFETY_BLOCK_REASONS)),
-        kill_switch_active=policy is not None and dig(policy, "autonomous", "controls", "safety", "killSwitch") is True,
+        kill_switch_active=kill_switch_active(registry, policy),
     )
