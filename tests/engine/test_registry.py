@@ -1,13 +1,15 @@
-"""The fleet registry contract: the reference's registry validation scenarios and the schema.
+"""The fleet registry contract beyond the reference's scenarios (``test_ref_registry.py``).
 
-Review deadlines are moved to 2099 so the accepted cases do not expire; the reference's
-messages come from its validator, ours name the same field (schema messages come from pydantic).
+The normalized view's deliberate differences, the two rule sets (schema and validator rules) and
+how violations are worded: each in the reference validator's sentence for its field, followed in
+parentheses by our detail (pydantic's message, the value found, the list index), every one of them
+on the single ``error:`` line. Review deadlines lie in 2099 so nothing here expires.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from orchestrator.core.registry.rules import validation_errors
 from orchestrator.core.registry.schema import registry_json_schema
 from orchestrator.core.schemas import all_schemas
 from orchestrator.runtime.clock import utc_now
-from tests.engine.engine_support import FLEET_REL, REPO_ROOT, Fleet, Runner, assert_one_line_error, tree_hashes
+from tests.engine.engine_support import FLEET_REL, REPO_ROOT, Fleet, Runner, assert_one_line_error
 
 GOVERNANCE = {
     "actor": "ops-user",
@@ -27,6 +29,9 @@ GOVERNANCE = {
     "changedAt": "2026-02-23T00:00:00Z",
     "reviewBy": "2099-12-31T00:00:00Z",
 }
+
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
@@ -43,145 +48,6 @@ def _guarded(**autonomous: Any) -> dict[str, Any]:
         "loops": [{"loopId": "loop-a"}],
         "policy": {"mode": "guarded_auto", "autonomous": {"governance": dict(GOVERNANCE), **autonomous}},
     }
-
-
-def _refused(cli: Runner, tmp_path: Path, doc: dict[str, Any], *needles: str) -> None:
-    repo = _write(tmp_path, doc)
-    before = tree_hashes(repo)
-    line = assert_one_line_error(cli("registry", "--repo", str(repo)))
-    for needle in needles:
-        assert needle in line, (needle, line)
-    assert tree_hashes(repo) == before
-
-
-def test_fleet_registry_fails_closed_when_sprite_service_loop_omits_service_base_url(
-    cli: Runner, tmp_path: Path
-) -> None:
-    doc = {"schemaVersion": "v1", "fleetId": "demo", "loops": [{"loopId": "loop-a", "transport": "sprite_service"}]}
-    _refused(cli, tmp_path, doc, "sprite_service loops require service.baseUrl or sprite.serviceBaseUrl")
-
-
-def test_fleet_registry_fails_closed_on_unknown_suppression_categories(cli: Runner, tmp_path: Path) -> None:
-    doc = {
-        "schemaVersion": "v1",
-        "fleetId": "demo",
-        "loops": [{"loopId": "loop-a"}],
-        "policy": {"suppressions": {"*": ["health_critical", "unknown_category"]}},
-    }
-    _refused(cli, tmp_path, doc, "policy.suppressions.*")
-
-
-def test_fleet_registry_accepts_guarded_auto_policy_contract_and_normalizes_autonomous_controls(
-    cli: Runner, tmp_path: Path
-) -> None:
-    doc = _guarded(
-        allow={"categories": ["reconcile_failed", "health_critical"], "intents": ["cancel"]},
-        thresholds={"minSeverity": "warning", "minConfidence": "medium"},
-        safety={"maxActionsPerRun": 3, "maxActionsPerLoop": 2, "cooldownSeconds": 120, "killSwitch": False},
-    )
-    repo = _write(tmp_path, doc)
-    result = cli("registry", "--repo", str(repo))
-    assert result.code == 0, result.stderr
-    view = result.json()
-    auto = view["policy"]["autonomous"]
-    assert view["policy"]["mode"] == "guarded_auto"
-    assert auto["enabled"] is True
-    assert auto["allow"]["categories"] == ["reconcile_failed", "health_critical"]
-    assert auto["thresholds"]["minSeverity"] == "warning"
-    assert auto["safety"]["maxActionsPerRun"] == 3
-    assert auto["governance"]["actor"] == "ops-user"
-    assert auto["governance"]["reviewWindowDays"] == (date(2099, 12, 31) - date(2026, 2, 23)).days
-    assert view["sourceFile"] == str(repo / FLEET_REL / "registry.v1.json")
-    assert view["loopCount"] == 1
-
-
-def test_fleet_registry_fails_closed_on_unsupported_autonomous_categories(cli: Runner, tmp_path: Path) -> None:
-    doc = _guarded(allow={"categories": ["health_critical", "unknown_category"]})
-    _refused(cli, tmp_path, doc, "policy.autonomous.allow.categories")
-
-
-def test_fleet_registry_fails_closed_on_unsupported_autonomous_intents(cli: Runner, tmp_path: Path) -> None:
-    doc = _guarded(allow={"intents": ["cancel", "approve"]})
-    _refused(cli, tmp_path, doc, "policy.autonomous.allow.intents")
-
-
-def test_fleet_registry_fails_closed_on_invalid_autonomous_threshold_and_safety_values(
-    cli: Runner, tmp_path: Path
-) -> None:
-    doc = _guarded(thresholds={"minConfidence": "certain"}, safety={"maxActionsPerRun": -1})
-    _refused(
-        cli, tmp_path, doc, "policy.autonomous.thresholds.minConfidence", "policy.autonomous.safety.maxActionsPerRun"
-    )
-
-
-def test_fleet_registry_accepts_rollout_controls_and_normalizes_deterministic_cohort_defaults(
-    cli: Runner, tmp_path: Path
-) -> None:
-    doc = _guarded(rollout={"canaryPercent": 40, "scope": {"loopIds": ["loop-a"]}})
-    doc["loops"].append({"loopId": "loop-b"})
-    repo = _write(tmp_path, doc)
-    result = cli("registry", "--repo", str(repo))
-    assert result.code == 0, result.stderr
-    rollout = result.json()["policy"]["autonomous"]["rollout"]
-    assert rollout["canaryPercent"] == 40
-    assert rollout["scope"]["loopIds"] == ["loop-a"]
-    assert rollout["selector"]["salt"] == "fleet-autonomous-rollout-v1"
-    assert rollout["autoPause"]["enabled"] is True
-    assert rollout["autoPause"]["lookbackExecutions"] == 5
-
-
-def test_fleet_registry_fails_closed_on_invalid_rollout_controls(cli: Runner, tmp_path: Path) -> None:
-    doc = _guarded(
-        rollout={
-            "canaryPercent": 101,
-            "scope": {"loopIds": ["loop-a", "unknown-loop"]},
-            "autoPause": {"failureRateThreshold": 1.5},
-        }
-    )
-    doc["loops"].append({"loopId": "loop-b"})
-    _refused(
-        cli,
-        tmp_path,
-        doc,
-        "policy.autonomous.rollout.canaryPercent",
-        "policy.autonomous.rollout.scope.loopIds entries must reference declared loopIds",
-        "policy.autonomous.rollout.autoPause.failureRateThreshold",
-    )
-
-
-def test_fleet_registry_fails_closed_when_guarded_auto_is_requested_without_governance_metadata(
-    cli: Runner, tmp_path: Path
-) -> None:
-    doc = {
-        "schemaVersion": "v1",
-        "fleetId": "demo",
-        "loops": [{"loopId": "loop-a"}],
-        "policy": {
-            "mode": "guarded_auto",
-            "autonomous": {"allow": {"categories": ["reconcile_failed"], "intents": ["cancel"]}},
-        },
-    }
-    _refused(
-        cli,
-        tmp_path,
-        doc,
-        "policy.autonomous.governance.actor is required when policy.mode is guarded_auto",
-        "policy.autonomous.governance.approvalRef is required when policy.mode is guarded_auto",
-        "policy.autonomous.governance.changedAt must be an ISO-8601 timestamp when policy.mode is guarded_auto",
-    )
-
-
-def test_fleet_registry_fails_closed_when_guarded_auto_governance_review_window_is_expired(
-    cli: Runner, tmp_path: Path
-) -> None:
-    doc = _guarded()
-    doc["policy"]["autonomous"]["governance"].update(changedAt="2026-01-10T00:00:00Z", reviewBy="2026-01-20T00:00:00Z")
-    _refused(
-        cli,
-        tmp_path,
-        doc,
-        "policy.autonomous.governance.reviewBy must be in the future when policy.mode is guarded_auto",
-    )
 
 
 def test_normalized_view_keeps_explicit_false_and_unknown_loop_fields(cli: Runner, tmp_path: Path) -> None:
@@ -229,7 +95,7 @@ def test_generated_schema_and_validator_agree_on_schema_rules(doc: dict[str, Any
 def test_validator_rules_the_schema_cannot_express() -> None:
     doc = {"schemaVersion": "v1", "loops": [{"loopId": "a"}, {"loopId": "a"}]}
     jsonschema.validate(doc, registry_json_schema())
-    assert "loopId values must be unique" in validation_errors(doc, utc_now())
+    assert validation_errors(doc, utc_now()) == ['loopId values must be unique (repeated: "a")']
 
 
 def test_schema_file_matches_the_generated_schema_when_present() -> None:
@@ -239,3 +105,136 @@ def test_schema_file_matches_the_generated_schema_when_present() -> None:
     path = REPO_ROOT / "orchestrator" / "schema" / "fleet-registry.v1.schema.json"
     if path.is_file():
         assert json.loads(path.read_text()) == generated, "schema/fleet-registry.v1.schema.json is stale"
+
+
+def _with(path: str, value: Any) -> dict[str, Any]:
+    """A valid guarded_auto registry with ``value`` set at the dotted ``path`` (digits index lists)."""
+    doc = _guarded()
+    doc["policy"]["suppressions"] = {}
+    *parents, last = path.split(".")
+    node: Any = doc
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node.setdefault(key, {})
+    node[int(last) if last.isdigit() else last] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ("schemaVersion", "v0", 'schemaVersion must be "v1" (Input should be \'v1\', found "v0")'),
+        ("fleetId", 7, "fleetId must be a string when present (Input should be a valid string, found 7)"),
+        ("loops", {}, "loops must be an array (Input should be a valid list, found {})"),
+        ("loops.0", "loop-a", 'loops[0]: entry must be an object (Input should be a valid dictionary, found "loop-a")'),
+        ("loops.0", {"enabled": True}, "loops[0]: loopId must be a non-empty string (Field required)"),
+        ("loops.0.transport", "ssh", "loops[0]: transport must be local or sprite_service ("),
+        (
+            "loops.0.service",
+            {"retryAttempts": 0},
+            "loops[0]: service.retryAttempts must be >= 1 when present (found 0)",
+        ),
+        ("policy.mode", "manual", "policy.mode must be advisory or guarded_auto (Input should be 'advisory' or"),
+        ("policy.suppressions", [], "policy.suppressions must be an object mapping loopId to category arrays ("),
+        ("policy.suppressions.*", "health_critical", "policy.suppressions.* must be an array ("),
+        ("policy.suppressions.*", [3], "policy.suppressions.* entries must be strings ([0]: "),
+        ("policy.suppressions.loop-z", [], "policy.suppressions.loop-z key must reference a declared loopId or * ("),
+        ("policy.noiseControls.dedupeWindowSeconds", -1, "policy.noiseControls.dedupeWindowSeconds must be an integer"),
+        (
+            "policy.autonomous.allow.intents",
+            "cancel",
+            "policy.autonomous.allow.intents must be an array when present (",
+        ),
+        (
+            "policy.autonomous.thresholds.minSeverity",
+            1,
+            "policy.autonomous.thresholds.minSeverity must be a string when",
+        ),
+        (
+            "policy.autonomous.safety.killSwitch",
+            "on",
+            "policy.autonomous.safety.killSwitch must be boolean when present",
+        ),
+        (
+            "policy.autonomous.governance.rationale",
+            "",
+            "policy.autonomous.governance.rationale must be a non-empty string",
+        ),
+        (
+            "policy.autonomous.rollout.canaryPercent",
+            25.0,
+            "canaryPercent must be an integer between 0 and 100 when present",
+        ),
+        ("policy.autonomous.rollout.scope.loopIds", ["", "loop-a"], "loopIds entries must be non-empty strings ([0]: "),
+        (
+            "policy.autonomous.rollout.selector.salt",
+            "",
+            "policy.autonomous.rollout.selector.salt must be non-empty when",
+        ),
+        ("policy.autonomous.rollout.selector.salt", 9, "policy.autonomous.rollout.selector.salt must be a string when"),
+        (
+            "policy.autonomous.rollout.autoPause.minSampleSize",
+            0,
+            "autoPause.minSampleSize must be an integer >= 1 when",
+        ),
+        (
+            "policy.autonomous.rollout.autoPause.enabled",
+            1,
+            "policy.autonomous.rollout.autoPause.enabled must be boolean",
+        ),
+        (
+            "policy.autonomous.rollout.extra",
+            1,
+            "policy.autonomous.rollout.extra is not a field of the registry schema (",
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) and "." in value and " " not in value else None,
+)
+def test_each_violation_reads_as_the_reference_says_it(path: str, value: Any, expected: str) -> None:
+    errors = validation_errors(_with(path, value), NOW)
+    assert len([error for error in errors if expected in error]) == 1, errors
+    assert all(error.endswith(")") for error in errors), "the reference's sentence is followed by our detail"
+
+
+def test_schema_and_rule_saying_the_same_thing_report_it_once() -> None:
+    errors = validation_errors(_with("policy.autonomous.governance.changedAt", ""), NOW)
+    assert errors == [
+        "policy.autonomous.governance.changedAt must be an ISO-8601 timestamp when present"
+        ' (String should have at least 1 character, found "")',
+        "policy.autonomous.governance.changedAt must be an ISO-8601 timestamp when policy.mode is guarded_auto"
+        ' (found "")',
+    ]
+
+
+def test_every_violation_is_on_the_one_error_line(cli: Runner, tmp_path: Path) -> None:
+    """Nothing is cut off: twelve loops without an id are twelve violations on one line."""
+    doc = _guarded()
+    doc["loops"] = [{"enabled": True} for _ in range(12)]
+    line = assert_one_line_error(cli("registry", "--repo", str(_write(tmp_path, doc))))
+    assert ": 12 problems: " in line
+    for index in range(12):
+        assert f"loops[{index}]: loopId must be a non-empty string (Field required)" in line
+    assert "more" not in line
+
+
+def test_values_in_details_are_shown_short() -> None:
+    errors = validation_errors(_with("policy.autonomous.thresholds.minSeverity", "x" * 5000), NOW)
+    assert len(errors) == 1
+    assert len(errors[0]) < 200
+    assert errors[0].endswith('found "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...)')
+    huge = validation_errors(_with("policy.autonomous.rollout.canaryPercent", 10**30), NOW)
+    assert huge[0].endswith(f"found {10**30})")
+
+
+def test_long_lists_in_details_are_cut_with_a_count() -> None:
+    doc = _guarded()
+    doc["loops"] = [{"loopId": f"loop-{i}"} for i in range(8)] * 2
+    assert validation_errors(doc, NOW) == [
+        'loopId values must be unique (repeated: "loop-0", "loop-1", "loop-2", "loop-3", "loop-4" and 3 more)'
+    ]
+
+
+def test_a_registry_that_is_not_an_object_says_what_it_is(cli: Runner, tmp_path: Path) -> None:
+    repo = _write(tmp_path, {})
+    (repo / FLEET_REL / "registry.v1.json").write_text("[1, 2]")
+    line = assert_one_line_error(cli("registry", "--repo", str(repo)))
+    assert line.endswith("registry.v1.json: registry must be a JSON object (found [1,2])")

@@ -9,15 +9,20 @@ import orjson
 from orchestrator.core import strictjson
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsonpath import dig
+from orchestrator.core.registry.messages import Violation, found
 
 
 class RegistryInvalid(OrchestratorError):
-    """The registry breaks the schema or the rules; the first eight reasons fit on one line."""
+    """The registry breaks the schema or the rules: every violation, on one line.
+
+    The reference prints ``error: invalid fleet registry: <file>`` and then one `` - <violation>``
+    line each; the contract here is one ``error:`` line, so the violations follow the file,
+    separated by ``; `` and counted when there are several.
+    """
 
     def __init__(self, path: str, errors: list[str]) -> None:
-        shown = "; ".join(errors[:8])
-        more = f" (+{len(errors) - 8} more)" if len(errors) > 8 else ""
-        super().__init__(f"invalid fleet registry: {path}: {shown}{more}")
+        count = f"{len(errors)} problems: " if len(errors) > 1 else ""
+        super().__init__(f"invalid fleet registry: {path}: {count}{'; '.join(errors)}")
         self.errors = errors
 
 
@@ -30,7 +35,7 @@ def parse_registry_text(text: str, path: str) -> dict[str, Any]:
     except ValueError as exc:
         raise RegistryInvalid(path, [f"registry {exc}"]) from exc
     if not isinstance(doc, dict):
-        raise RegistryInvalid(path, ["registry must be a JSON object"])
+        raise RegistryInvalid(path, [str(Violation("registry must be a JSON object", found(doc)))])
     return doc
 
 

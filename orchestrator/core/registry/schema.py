@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
+from orchestrator.core.registry.messages import Violation, schema_violation
+
 Category = Literal["reconcile_failed", "health_critical", "health_degraded"]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Count = Annotated[int, Field(ge=0)]
@@ -141,14 +143,10 @@ def registry_json_schema() -> dict[str, Any]:
     return schema
 
 
-def schema_errors(doc: Any) -> list[str]:
-    """One ``location: message`` line per schema violation, so operators can find each in the file."""
+def schema_violations(doc: Any) -> list[Violation]:
+    """Every schema violation, in the reference's words for its field, with pydantic's detail."""
     try:
         registry_adapter().validate_python(doc)
     except ValidationError as exc:
-        errors = []
-        for item in exc.errors():
-            location = ".".join(str(part) for part in item["loc"]) or "$"
-            errors.append(f"{location}: {item['msg']}")
-        return errors
+        return [schema_violation(item) for item in exc.errors(include_url=False)]
     return []
