@@ -22,6 +22,7 @@ from orchestrator.action.outputs import artifact_outputs, hold_message, result_o
 from orchestrator.core.errors import InvalidInput, OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.orchestration import EXIT_HOLD
+from orchestrator.hooks.config import VARIABLES as HOOK_VARIABLES
 from orchestrator.runtime.clock import utc_now
 from orchestrator.runtime.environment import environment
 from orchestrator.usecases.orchestrate import ApplyHook, OrchestrationOutcome, orchestrate
@@ -59,8 +60,16 @@ def failure(outcome: OrchestrationOutcome) -> str | None:
     return outcome.error or f"promotion-rollout orchestrate ended with exit code {outcome.exit_code}"
 
 
+def warn_ignored_hooks(env: Mapping[str, str]) -> None:
+    """The action runs every phase itself: a phase-hook variable from the workflow is named, not obeyed."""
+    ignored = [name for name in HOOK_VARIABLES if env.get(name)]
+    if ignored:
+        core.warning(f"the action runs every phase itself and ignores {', '.join(ignored)} (see docs/action.md)")
+
+
 def run(env: Mapping[str, str]) -> int:
     """Inputs, use case, then outputs, summary and artifact; returns the exit code."""
+    warn_ignored_hooks(env)
     raw = read_inputs()
     if raw.github_token:
         core.set_secret(raw.github_token)

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         evidence_refs=tuple(merged_evidence_refs(args.evidence_ref, str(layout.promotion_state))),
     )
     validate_request_fields(request)
+    registry_hook = common.hook_context("apply", args).hooks.registry
     decision = "unknown"
     try:
         decision = read_decision(layout.promotion_state)
@@ -64,7 +65,14 @@ def run(args: argparse.Namespace) -> int:
             raise
         common.warn([f"rolling back without a readable decision: {exc.message}"])
         request = replace(request, overrides=(ReasonCode.ROLLBACK_DECISION_FAILED_OVERRIDDEN,))
-    plan = apply_locally(layout, request, decision=decision, now=utc_now(), decision_file=layout.promotion_state)
+    plan = apply_locally(
+        layout,
+        request,
+        decision=decision,
+        now=utc_now(),
+        decision_file=layout.promotion_state,
+        registry_hook=registry_hook,
+    )
     common.warn(plan.warnings)
     common.emit(plan.record.to_json(), args.pretty)
     return 0

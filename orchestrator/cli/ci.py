@@ -26,12 +26,15 @@ def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
     thresholds = common.thresholds(args)
     layout = common.layout(args, (*common.EVIDENCE_KEYS, *common.DECISION_KEYS, "ci_summary", "ci_result"))
+    hooks = common.hook_context("ci", args)
     outcome = run_ci(
         layout,
         thresholds,
         now=utc_now(),
         trace_id=trace_id(args.trace_id),
         skip_on_missing_evidence=args.skip_on_missing_evidence,
+        fail_on_hold=args.fail_on_hold,
+        hooks=hooks,
     )
     common.publish_summary(outcome.summary)
     common.emit(outcome.payload, args.pretty)

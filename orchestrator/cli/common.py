@@ -10,7 +10,8 @@ from typing import Any
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import Thresholds
 from orchestrator.core.thresholds import parse_thresholds
-from orchestrator.runtime.environment import step_summary_path
+from orchestrator.hooks.config import HookContext, hooks_for
+from orchestrator.runtime.environment import given_trace_id, hook_variables, step_summary_path
 from orchestrator.store.files import append_text
 from orchestrator.store.layout import DEFAULTS, FleetLayout
 from orchestrator.store.layout import require_repo as require_repo_path
@@ -78,6 +79,26 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
 def thresholds(args: argparse.Namespace) -> Thresholds:
     values = {flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_")) for flag, _ in THRESHOLD_FLAGS}
     return parse_thresholds(**values)
+
+
+def given_thresholds(args: argparse.Namespace) -> tuple[str, ...]:
+    """The threshold flags the operator gave, as given and in the reference's order (for a hook)."""
+    given: list[str] = []
+    for flag, _ in THRESHOLD_FLAGS:
+        value = getattr(args, flag[2:].replace("-", "_"), None)
+        if value:
+            given += [flag, value]
+    return tuple(given)
+
+
+def hook_context(command: str, args: argparse.Namespace) -> HookContext:
+    """The phase hooks this command runs (from their variables, each checked) and the flags they get."""
+    return HookContext(
+        hooks=hooks_for(command, hook_variables()),
+        threshold_args=given_thresholds(args),
+        trace_given=given_trace_id(getattr(args, "trace_id", None)) is not None,
+        pretty=bool(getattr(args, "pretty", False)),
+    )
 
 
 def add_ci_flags(parser: argparse.ArgumentParser) -> None:

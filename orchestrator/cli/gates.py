@@ -7,7 +7,8 @@ import argparse
 from orchestrator.cli import common
 from orchestrator.runtime.clock import utc_now
 from orchestrator.runtime.environment import trace_id
-from orchestrator.usecases.decide import evaluate, record_decision
+from orchestrator.usecases.decide import record_decision
+from orchestrator.usecases.hook_checks import evaluate_decision
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
     layout = common.layout(args, (*common.EVIDENCE_KEYS, *common.DECISION_KEYS))
     thresholds = common.thresholds(args)
-    state = evaluate(layout, thresholds, now=utc_now(), trace_id=trace_id(args.trace_id))
+    hooks = common.hook_context("gates", args).hooks
+    state = evaluate_decision(layout, thresholds, hooks, now=utc_now(), trace_id=trace_id(args.trace_id))
     common.emit(record_decision(state, layout), args.pretty)
     return 2 if args.fail_on_hold and state.summary.decision == "hold" else 0

@@ -102,17 +102,22 @@ def run(args: argparse.Namespace) -> int:
     request = request_from(args, now)
     options = github_options(args)
     layout = common.layout(args, FILE_KEYS)
+    hooks = common.hook_context("orchestrate", args)
     hook = None
     if options.active and request.mode != "dry_run":
+        if hooks.hooks.apply is not None:
+            raise OrchestratorError(
+                f"{hooks.hooks.apply.variable} cannot be combined with --persist, --require-approval or --require-checks"
+            )
         from orchestrator.usecases.github_apply import GitHubApplyHook
 
         hook = GitHubApplyHook(options, layout, now=now, env=environment())
-    outcome = orchestrate(request, layout, now=now, apply_hook=hook)
-    if outcome.ci is not None:
+    outcome = orchestrate(request, layout, now=now, apply_hook=hook, hooks=hooks)
+    if outcome.ci is not None and not outcome.ci.external:
         common.publish_summary(outcome.ci.summary)
     common.publish_summary(outcome.summary)
     common.warn(outcome.plan.warnings if outcome.plan else [])
-    common.emit(outcome.result.to_json(), args.pretty)
+    common.emit(outcome.payload, args.pretty)
     if outcome.error:
         sys.stderr.write(f"error: {outcome.error}\n")
     return outcome.exit_code

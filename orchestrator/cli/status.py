@@ -56,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
     now = parse_now(args.now)
     layout = common.layout(args, [key for _, key, _ in _FILE_FLAGS])
-    status = fleet_status(layout, now).to_json()
+    registry_hook = common.hook_context("status", args).hooks.registry
+    status = fleet_status(layout, now, registry_hook=registry_hook).to_json()
     if args.pretty:
         text = json.dumps(status, indent=2, ensure_ascii=False)
     else:

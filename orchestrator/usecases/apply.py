@@ -15,10 +15,12 @@ from orchestrator.core.apply_request import ApplyRequest
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import ApplyFiles
 from orchestrator.core.registry.document import fleet_id, parse_registry_text
+from orchestrator.hooks.config import Hook
 from orchestrator.store import journal
 from orchestrator.store.files import atomic_write, exclusive_lock, exists, load_json, read_text_if_exists
 from orchestrator.store.layout import FleetLayout
 from orchestrator.store.registry import read_registry_text
+from orchestrator.usecases.hook_checks import registry_views
 
 
 def record_files(layout: FleetLayout, decision_file: Path) -> ApplyFiles:
@@ -78,9 +80,19 @@ def _persist(layout: FleetLayout, plan: ApplyPlan, registry_text: str) -> None:
 
 
 def apply_locally(
-    layout: FleetLayout, request: ApplyRequest, *, decision: str, now: datetime, decision_file: Path
+    layout: FleetLayout,
+    request: ApplyRequest,
+    *,
+    decision: str,
+    now: datetime,
+    decision_file: Path,
+    registry_hook: Hook | None = None,
 ) -> ApplyPlan:
-    """Plan and persist one apply while holding the fleet lock; warnings ride on the plan."""
+    """Plan and persist one apply while holding the fleet lock; warnings ride on the plan.
+
+    With a registry hook (``OPS_MANAGER_FLEET_REGISTRY_SCRIPT``) a mutation is written only after
+    the hook accepted the registry before and after the edit, as the reference's apply asks it to.
+    """
     with exclusive_lock(layout.registry, "fleet registry file"):
         registry_text, warnings = _recover(layout, request, read_registry_text(layout.registry))
         log = parse_apply_log(read_text_if_exists(layout.apply_telemetry, "apply telemetry file"))
@@ -93,5 +105,7 @@ def apply_locally(
             now=now,
             registry_label=str(layout.registry),
         )
+        if registry_hook is not None and plan.telemetry_line is not None:
+            registry_views(registry_hook, layout, plan.registry_text, plan.record.rollout.after)
         _persist(layout, plan, registry_text)
     return replace(plan, warnings=[*warnings, *plan.warnings]) if warnings else plan

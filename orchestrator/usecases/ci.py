@@ -6,16 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.hints import gate_rows, what_would_change
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import Decision, PromotionState, SkippedResult, SkippedSource, SkippedSummary, Thresholds
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.core.timestamps import format_ts
+from orchestrator.hooks.config import NO_HOOK_CONTEXT, Hook, HookContext
+from orchestrator.hooks.readback import DecisionReadBack, decision_readback, parse_document
+from orchestrator.hooks.runner import run_hook
 from orchestrator.render.markdown import render
 from orchestrator.store.evidence import missing_files
 from orchestrator.store.files import atomic_write
 from orchestrator.store.layout import FleetLayout
-from orchestrator.usecases.decide import evaluate, record_decision
+from orchestrator.usecases.decide import record_decision
+from orchestrator.usecases.hook_checks import evaluate_decision
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class CiOutcome:
     decision: Decision
     state: PromotionState | None
     summary: str
+    external: bool = False
+    """The whole CI step ran as a hook, which published its own summary."""
 
     @property
     def hold(self) -> bool:
@@ -42,8 +49,14 @@ def run_ci(
     now: datetime,
     trace_id: str,
     skip_on_missing_evidence: bool,
+    fail_on_hold: bool = False,
+    hooks: HookContext = NO_HOOK_CONTEXT,
 ) -> CiOutcome:
-    """Decide (or skip), then write the result and summary files; the summary is returned for the shells."""
+    """Decide (or skip), then write the result and summary files; the summary is returned for the shells.
+
+    With a gates hook the decision is the hook's (``fail_on_hold`` is forwarded to it); without
+    one the gates run here, honouring the status and registry hooks on the way.
+    """
     missing = missing_evidence(layout)
     if skip_on_missing_evidence and missing:
         skipped = SkippedResult(
@@ -63,23 +76,77 @@ def run_ci(
         _write(layout, payload, summary)
         return CiOutcome(payload=payload, decision="skipped", state=None, summary=summary)
 
-    state = evaluate(layout, thresholds, now=now, trace_id=trace_id)
-    payload = record_decision(state, layout)
+    if hooks.hooks.gates is not None:
+        read = _gates_hook(hooks.hooks.gates, layout, hooks, trace_id=trace_id, fail_on_hold=fail_on_hold)
+        state = _typed_state(read.document)
+        payload = read.document
+        decision, failed, reasons = read.decision, read.failed_gates, read.reason_codes
+        trace_id = read.trace_id or trace_id
+    else:
+        state = evaluate_decision(layout, thresholds, hooks.hooks, now=now, trace_id=trace_id)
+        payload = record_decision(state, layout)
+        decision, failed, reasons = state.summary.decision, state.summary.failed_gates, state.summary.reason_codes
     summary = render(
         "ci-summary.md.j2",
         skipped=False,
-        decision=state.summary.decision,
-        failed_gates=state.summary.failed_gates,
-        reason_codes=state.summary.reason_codes,
-        rows=gate_rows(state),
-        changes=what_would_change(state),
+        decision=decision,
+        failed_gates=failed,
+        reason_codes=reasons,
+        rows=gate_rows(state) if state else [],
+        changes=what_would_change(state) if state else [],
         result_file=str(layout.ci_result),
         promotion_state_file=str(layout.promotion_state),
         promotion_telemetry_file=str(layout.promotion_telemetry),
         trace_id=trace_id,
     )
     _write(layout, payload, summary)
-    return CiOutcome(payload=payload, decision=state.summary.decision, state=state, summary=summary)
+    return CiOutcome(payload=payload, decision=decision, state=state, summary=summary)
+
+
+def _typed_state(doc: dict[str, Any]) -> PromotionState | None:
+    """A hook's decision as our model when it is a whole v1 promotion state (for the gate table)."""
+    try:
+        return PromotionState.model_validate(doc, strict=True)
+    except ValueError:
+        return None
+
+
+def gates_arguments(layout: FleetLayout, hooks: HookContext, *, trace_id: str, fail_on_hold: bool) -> list[str]:
+    """The gates script's flags, in the order the reference's CI step passes them."""
+    args = ["--repo", str(layout.repo), "--handoff-telemetry-file", str(layout.handoff_telemetry)]
+    args += ["--drill-state-file", str(layout.drill_state), "--promotion-state-file", str(layout.promotion_state)]
+    args += ["--promotion-telemetry-file", str(layout.promotion_telemetry)]
+    if layout.fleet_status is not None:
+        args += ["--fleet-status-file", str(layout.fleet_status)]
+    args += hooks.threshold_args
+    if hooks.trace_given:
+        args += ["--trace-id", trace_id]
+    if hooks.pretty:
+        args.append("--pretty")
+    if fail_on_hold:
+        args.append("--fail-on-hold")
+    return args
+
+
+def _gates_hook(
+    hook: Hook, layout: FleetLayout, hooks: HookContext, *, trace_id: str, fail_on_hold: bool
+) -> DecisionReadBack:
+    """Run the gates hook and read its decision from its standard output, as the reference's CI step does.
+
+    Exit 0, or 2 with a ``hold`` under ``--fail-on-hold``, is a decision; any other status, or
+    output that is not a valid decision, fails the step without recording anything.
+    """
+    run = run_hook(hook, gates_arguments(layout, hooks, trace_id=trace_id, fail_on_hold=fail_on_hold))
+    try:
+        read = decision_readback(parse_document(run.stdout, hook.variable, "decision"), hook.variable)
+    except OrchestratorError:
+        if run.exit_code != 0:
+            raise run.failure() from None
+        raise
+    held = run.exit_code == 2 and fail_on_hold and read.decision == "hold"
+    if run.exit_code != 0 and not held:
+        raise run.failure()
+    return read
 
 
 def _write(layout: FleetLayout, payload: dict[str, Any], summary: str) -> None:

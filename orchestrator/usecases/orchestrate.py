@@ -6,16 +6,14 @@ The rules (what a decision lets happen, which overrides a rollback records) are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any
 
-from orchestrator.core.apply_request import ApplyRequest, merged_evidence_refs
+from orchestrator.core.apply_request import merged_evidence_refs
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
-    ApplyRecord,
-    GitHubReport,
     OrchestrationApply,
     OrchestrationFiles,
     OrchestrationResult,
@@ -27,50 +25,61 @@ from orchestrator.core.orchestration import (
     DecisionPhase,
     NextStep,
     OrchestrateRequest,
-    apply_request,
     next_step,
     validate_request,
 )
 from orchestrator.core.registry.document import parse_registry_text, rollout_point
 from orchestrator.core.replay import describe_replay
 from orchestrator.core.timestamps import format_ts
+from orchestrator.hooks.config import NO_HOOK_CONTEXT, HookContext
 from orchestrator.render.markdown import render
 from orchestrator.store.files import atomic_write
 from orchestrator.store.layout import FleetLayout
 from orchestrator.store.registry import read_registry_text
+from orchestrator.usecases.apply_phase import Applied, apply_phase
+from orchestrator.usecases.apply_phase import ApplyHook as ApplyHook
 from orchestrator.usecases.ci import CiOutcome, run_ci
+from orchestrator.usecases.hook_phases import external_ci
 
 if TYPE_CHECKING:  # the planner and the registry rules load only when something is applied
     from orchestrator.core.apply_plan import ApplyPlan
 
 
-class ApplyHook(Protocol):
-    """Replaces the local apply (the GitHub use case commits through the API instead)."""
-
-    def __call__(self, request: ApplyRequest, decision: str, decision_summary: str) -> ApplyPlan: ...
-
-    def github_report(self) -> GitHubReport | None: ...
-
-    def refusal_reason_code(self) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class OrchestrationOutcome:
-    """The result written to disk, the summary text and the command's exit code."""
+    """The result written to disk, the summary text and the command's exit code.
+
+    With an apply hook, ``result.apply.record`` holds the hook's record only when it is a whole
+    v1 record; ``external_record`` is what the hook printed, verbatim, and ``payload`` (the JSON
+    written and printed) carries that, as the reference does.
+    """
 
     result: OrchestrationResult
     exit_code: int
     summary: str
     ci: CiOutcome | None = None
     plan: ApplyPlan | None = None
+    external_record: dict[str, Any] | None = None
 
     @property
     def error(self) -> str | None:
         return self.result.error
 
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The result as JSON, with an apply hook's record as the hook printed it."""
+        payload = self.result.to_json()
+        if self.external_record is not None:
+            payload["apply"]["record"] = self.external_record
+        return payload
 
-def _decide(request: OrchestrateRequest, layout: FleetLayout, now: datetime) -> tuple[CiOutcome | None, DecisionPhase]:
+
+def _decide(
+    request: OrchestrateRequest, layout: FleetLayout, now: datetime, hooks: HookContext
+) -> tuple[CiOutcome | None, DecisionPhase]:
     """The decision phase; a failure is returned, not raised, because a rollback goes on without it."""
+    if hooks.hooks.ci is not None:
+        return external_ci(hooks.hooks.ci, request, layout, hooks)
     try:
         ci = run_ci(
             layout,
@@ -78,6 +87,8 @@ def _decide(request: OrchestrateRequest, layout: FleetLayout, now: datetime) -> 
             now=now,
             trace_id=request.trace_id,
             skip_on_missing_evidence=request.skip_on_missing_evidence,
+            fail_on_hold=request.fail_on_hold,
+            hooks=hooks,
         )
     except OrchestratorError as exc:
         return None, DecisionPhase(decision="unknown", failed_gates=[], reason_codes=[], error=exc.message)
@@ -100,44 +111,47 @@ def _current_point(layout: FleetLayout) -> RolloutPoint | None:
     return RolloutPoint(canary_percent=canary, manual_pause=manual)
 
 
-def _rollout(record: ApplyRecord | None, layout: FleetLayout) -> OrchestrationRollout | None:
-    """The applied move (or none) beside the registry's state now, which a replay must not hide."""
+def _rollout(applied: Applied, layout: FleetLayout) -> OrchestrationRollout | None:
+    """The applied move (or none) beside the registry's state now, which a replay must not hide.
+
+    A hook's record that is not a whole v1 record says nothing of the move: no rollout then.
+    """
+    record = applied.record
+    if applied.executed and record is None:
+        return None
     current = _current_point(layout)
     if record is not None:
         return OrchestrationRollout(before=record.rollout.before, after=record.rollout.after, current=current)
     return OrchestrationRollout(before=current, after=current, current=current) if current else None
 
 
-def _run_apply(
-    request: ApplyRequest, decision: str, layout: FleetLayout, now: datetime, hook: ApplyHook | None, summary: str
-) -> ApplyPlan:
-    if hook is not None:
-        return hook(request, decision, summary)
-    from orchestrator.usecases.apply import apply_locally
-
-    return apply_locally(layout, request, decision=decision, now=now, decision_file=layout.ci_result)
+def _trace_id(request: OrchestrateRequest, ci: CiOutcome | None, hooks: HookContext) -> str | None:
+    """The orchestration's trace id: the operator's or ours, or, when a CI hook decided, the one it recorded."""
+    if hooks.hooks.ci is None or hooks.trace_given:
+        return request.trace_id
+    recorded = ci.payload.get("traceId") if ci else None
+    return recorded if isinstance(recorded, str) and recorded else None
 
 
-def _apply_phase(
-    ci: CiOutcome | None,
-    request: OrchestrateRequest,
-    step: NextStep,
-    phase: DecisionPhase,
-    layout: FleetLayout,
-    now: datetime,
-    hook: ApplyHook | None,
-) -> tuple[NextStep, ApplyPlan | None]:
-    """Apply when the step says so; a refusal becomes the step's status, never an exception."""
-    if not step.apply:
-        return step, None
-    wanted = apply_request(request, str(layout.ci_result), step.overrides)
-    try:
-        return step, _run_apply(wanted, phase.decision, layout, now, hook, ci.summary if ci else "")
-    except OrchestratorError as exc:
-        refused = NextStep(
-            apply=False, status="refused", exit_code=exc.exit_code, error=exc.message, overrides=step.overrides
-        )
-        return refused, None
+def _own_files(applied: Applied) -> list[str | None]:
+    """The files and refs an apply names, which join the orchestration's evidence refs."""
+    if applied.plan is not None:
+        record = applied.plan.record
+        return [record.files.promotion_state_file, record.files.apply_state_file, *record.evidence_refs]
+    if applied.external is not None:
+        files = applied.external.files
+        return [files.get("promotionStateFile"), files.get("applyStateFile"), *applied.external.evidence_refs]
+    return []
+
+
+def _seams(request: OrchestrateRequest, applied: Applied, trace_id: str | None) -> dict[str, str | None]:
+    """Trace id, loop id and horizon ref: the orchestration's own, else the apply record's."""
+    source: Any = applied.external or (applied.plan.record if applied.plan else None)
+    return {
+        "trace_id": trace_id or (source.trace_id if source else None),
+        "loop_id": request.loop_id or (source.loop_id if source else None),
+        "horizon_ref": request.horizon_ref or (source.horizon_ref if source else None),
+    }
 
 
 def _result(
@@ -146,34 +160,31 @@ def _result(
     now: datetime,
     phase: DecisionPhase,
     step: NextStep,
-    plan: ApplyPlan | None,
+    applied: Applied,
     hook: ApplyHook | None,
+    trace_id: str | None,
 ) -> OrchestrationResult:
-    record = plan.record if plan else None
-    own_files = (
-        [record.files.promotion_state_file, record.files.apply_state_file, *record.evidence_refs] if record else []
-    )
-    rollout = _rollout(record, layout)
+    record = applied.record
     return OrchestrationResult(
         timestamp=format_ts(now),
         mode=request.mode,
         status=step.status,
         decision=phase.decision,
-        trace_id=request.trace_id,
-        loop_id=request.loop_id or (record.loop_id if record else None),
-        horizon_ref=request.horizon_ref or (record.horizon_ref if record else None),
+        **_seams(request, applied, trace_id),
         evidence_refs=merged_evidence_refs(
-            request.evidence_refs, str(layout.ci_result), str(layout.ci_summary), *own_files
+            request.evidence_refs, str(layout.ci_result), str(layout.ci_summary), *_own_files(applied)
         ),
         summary=OrchestrationSummary(failed_gates=phase.failed_gates, reason_codes=phase.reason_codes),
         apply=OrchestrationApply(
-            executed=plan is not None,
-            intent=record.intent if record else None,
+            executed=applied.executed,
+            intent=applied.external.intent if applied.external else (record.intent if record else None),
             idempotency_key=request.idempotency_key,
             record=record,
-            replayed=bool(record and record.replayed),
+            replayed=bool(applied.external.document.get("replayed"))
+            if applied.external
+            else bool(record and record.replayed),
         ),
-        rollout=rollout,
+        rollout=_rollout(applied, layout),
         overrides=list(step.overrides),
         decision_error=phase.error,
         error=step.error,
@@ -188,7 +199,8 @@ def _result(
     )
 
 
-def _summary(result: OrchestrationResult, plan: ApplyPlan | None, layout: FleetLayout) -> str:
+def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout) -> str:
+    plan = applied.plan
     return render(
         "orchestrate-summary.md.j2",
         mode=result.mode,
@@ -198,7 +210,7 @@ def _summary(result: OrchestrationResult, plan: ApplyPlan | None, layout: FleetL
         reason_codes=result.summary.reason_codes,
         apply_intent=result.apply.intent,
         rollout=result.rollout,
-        record=plan.record if plan else None,
+        record=applied.record,
         replay_note=describe_replay(plan.record, result.rollout.current if result.rollout else None) if plan else "",
         overrides=result.overrides,
         error=result.error or result.decision_error,
@@ -209,17 +221,33 @@ def _summary(result: OrchestrationResult, plan: ApplyPlan | None, layout: FleetL
 
 
 def orchestrate(
-    request: OrchestrateRequest, layout: FleetLayout, *, now: datetime, apply_hook: ApplyHook | None = None
+    request: OrchestrateRequest,
+    layout: FleetLayout,
+    *,
+    now: datetime,
+    apply_hook: ApplyHook | None = None,
+    hooks: HookContext = NO_HOOK_CONTEXT,
 ) -> OrchestrationOutcome:
     """Run the whole orchestration and write its result and summary; never raises for a refusal.
 
-    ``apply_hook`` (optional) replaces the local apply, e.g. by a commit through the GitHub API.
+    ``apply_hook`` (optional) replaces the local apply, e.g. by a commit through the GitHub API;
+    ``hooks`` carries the operator's phase hooks (a CI or apply script run in place of a phase).
     """
     validate_request(request, now)
-    ci, phase = _decide(request, layout, now)
-    step, plan = _apply_phase(ci, request, next_step(request, phase), phase, layout, now, apply_hook)
-    result = _result(request, layout, now, phase, step, plan, apply_hook)
-    summary = _summary(result, plan, layout)
-    atomic_write(layout.orchestrate_result, dumps(result.to_json()) + "\n")
+    ci, phase = _decide(request, layout, now, hooks)
+    trace_id = _trace_id(request, ci, hooks)
+    acting = replace(request, trace_id=trace_id) if trace_id else request
+    step, applied = apply_phase(ci, acting, next_step(request, phase), phase, (layout, now, hooks), apply_hook)
+    result = _result(request, layout, now, phase, step, applied, apply_hook, trace_id)
+    summary = _summary(result, applied, layout)
+    outcome = OrchestrationOutcome(
+        result=result,
+        exit_code=step.exit_code,
+        summary=summary,
+        ci=ci,
+        plan=applied.plan,
+        external_record=applied.external.document if applied.external else None,
+    )
+    atomic_write(layout.orchestrate_result, dumps(outcome.payload) + "\n")
     atomic_write(layout.orchestrate_summary, summary)
-    return OrchestrationOutcome(result=result, exit_code=step.exit_code, summary=summary, ci=ci, plan=plan)
+    return outcome

@@ -1,7 +1,8 @@
 """The reference's promotion-orchestrate suite, one test per scenario.
 
 The reference drives stub CI and apply scripts; here the real engine decides on a copy of the
-example fleet (promote) or with a fleet status whose manual backlog forces a hold.
+example fleet (promote) or with a fleet status whose manual backlog forces a hold. The suite as
+the reference wrote it, with its stubs installed as phase hooks, is test_ref_orchestrate_hooks.py.
 """
 
 from __future__ import annotations
