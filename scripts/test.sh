@@ -23,6 +23,18 @@ if [ -f .ci/setup-docker.sh ]; then
 fi
 export PROMOTION_ROLLOUT_REQUIRE_DOCKER=1
 
+step "npm packages for the tests"
+# tests/node (the official @actions/artifact client) and tests/openapi (GitHub's OpenAPI
+# description, @octokit/openapi), each installed with `npm ci` from its lock file (versions and
+# integrity hashes). Node and npm come from Debian when missing.
+if ! command -v npm >/dev/null 2>&1; then
+  as_root=()
+  [[ "$(id -u)" -eq 0 ]] || as_root=(sudo -n)
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+.venv/bin/python -m tests.openapi.npm
+
 step "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from github import Github
 from github.GithubException import UnknownObjectException
+from github.Repository import Repository
 
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.github.client import github_call
@@ -155,26 +156,36 @@ def team_membership(gh: Github, org: str, slug: str) -> Callable[[str], bool]:
     return is_member
 
 
+def pull_repository(gh: Github, pull: PullRef) -> Repository:
+    """The pull request's repository as a lazy object.
+
+    Reading the reviews needs nothing of the repository or the pull request but their URLs, so
+    neither ``GET /repos/{owner}/{repo}`` (the session has already read it) nor the pull request is
+    requested; a number that is not a readable pull request answers 404 on its reviews.
+    """
+    return Repository(gh.requester.withLazy(True), url=f"/repos/{pull.repository}")
+
+
 def fetch_reviews(gh: Github, pull: PullRef) -> list[Review]:
     """All reviews of ``pull``; a missing pull request is a refusal, not a permission error."""
     with github_call(f"reading reviews of {pull}", PULLS_READ):
         try:
-            pr = gh.get_repo(pull.repository).get_pull(pull.number)
+            reviews = list(pull_repository(gh, pull).get_pull(pull.number).get_reviews())
         except UnknownObjectException:
             raise GovernanceRefused(
                 ReasonCode.APPROVAL_REF_NOT_PULL_REQUEST,
                 f"{pull} is not a pull request the token can read (it needs `{PULLS_READ}`)",
             ) from None
-        return [
-            Review(
-                reviewer=r.user.login if r.user else "",
-                state=(r.state or "").upper(),
-                submitted_at=r.submitted_at,
-                review_id=r.id,
-            )
-            for r in pr.get_reviews()
-            if r.user is not None
-        ]
+    return [
+        Review(
+            reviewer=r.user.login,
+            state=(r.state or "").upper(),
+            submitted_at=r.submitted_at,
+            review_id=r.id,
+        )
+        for r in reviews
+        if r.user is not None
+    ]
 
 
 def check_approval(

@@ -3,6 +3,8 @@
 The client honours ``GITHUB_API_URL`` so GitHub Enterprise Server works, retries transient
 failures (5xx, secondary rate limits, ``Retry-After``) with a bounded budget, and never lets the
 token reach a message: errors are composed here from status codes and GitHub's ``message`` only.
+Every request names the REST API version it was written against and the documented media type,
+never a preview one (PyGithub still asks for previews on a few calls, deployments among them).
 """
 
 from __future__ import annotations
@@ -36,6 +38,25 @@ Sleep = Callable[[float], None]
 DEFAULT_API_URL = "https://api.github.com"
 USER_AGENT = f"promotion-rollout/{__version__}"
 RETRYABLE_METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"})
+API_VERSION = Consts.API_VERSION_2022_11_28
+MEDIA_TYPE = "application/vnd.github+json"
+
+
+class VersionedToken(Auth.Token):
+    """The token, plus the two headers every REST call must carry.
+
+    PyGithub hands each request's headers to the authentication just before sending (and again on
+    every retry and page), which makes this the one place to set them: ``X-GitHub-Api-Version``, and
+    ``Accept`` set to the documented media type, replacing any preview media type PyGithub asked for.
+    An explicit non-GitHub ``Accept`` (``application/octet-stream`` for a download) is kept.
+    """
+
+    def authentication(self, headers: dict[str, str]) -> None:
+        super().authentication(headers)
+        accept = headers.get("Accept", "")
+        if not accept or accept.startswith("application/vnd.github"):
+            headers["Accept"] = MEDIA_TYPE
+        headers[Consts.headerApiVersion] = API_VERSION
 
 
 class RetryPolicy(GithubRetry):
@@ -112,7 +133,8 @@ def connect(
     if not token.strip():
         raise GitHubError("a GitHub token is required (set GITHUB_TOKEN or the github-token input)")
     return Github(
-        auth=Auth.Token(token.strip()),
+        auth=VersionedToken(token.strip()),
+        api_version=API_VERSION,
         base_url=validate_api_url(api_url),
         timeout=timeout,
         user_agent=USER_AGENT,

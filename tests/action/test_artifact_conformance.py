@@ -8,7 +8,6 @@ when PROMOTION_ROLLOUT_REQUIRE_DOCKER=1 (CI) and is skipped otherwise.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
@@ -17,7 +16,6 @@ import random
 import re
 import shutil
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
@@ -32,23 +30,28 @@ import pytest
 from orchestrator.action.artifact.service import upload_artifact
 from tests.fakes.artifact_service import (
     COMMIT_BLOCK_LIST,
+    CREATE,
+    FINALIZE,
     STAGE_BLOCK,
     FakeArtifactService,
     RecordedRequest,
     mint_runtime_token,
 )
+from tests.openapi.npm import PROJECTS, NpmUnavailable, ensure_installed, required
 
-NODE_DIR = Path(__file__).resolve().parents[1] / "node"
+NODE_DIR = PROJECTS[0]
+"""tests/node: the official client pinned in package.json and package-lock.json, and upload.mjs."""
 ARTIFACT_NAME = "promotion-rollout-results"
 TOKEN = mint_runtime_token("conformance-run", "conformance-job")
-INSTALL_MARKER = ".promotion-rollout-lock-sha256"
+OFFICIAL_CLIENT_VERSION = "6.2.1"
+"""The ``@actions/artifact`` release this test holds us to (what ``actions/upload-artifact`` ships)."""
 
 ALLOWED_DIFFERENCES: Mapping[str, str] = MappingProxyType(
     {
         "header:user-agent": "Each client names itself; the service does not act on it.",
-        "header:x-ms-version": (
-            "Each client pins its own blob REST API version; both versions take Put Block and"
-            " Put Block List with the same parameters and bodies."
+        "header:x-ms-client-request-id": (
+            "A random UUID per blob request, naming it in the storage service's logs; each is checked"
+            " to be a UUID, distinct within the upload."
         ),
         "header:content-length": (
             "Request bodies embed values that legitimately differ (zip bytes, timestamps, block ids),"
@@ -117,7 +120,7 @@ class Upload:
 def _require(condition: bool, message: str) -> None:
     if condition:
         return
-    if os.environ.get("PROMOTION_ROLLOUT_REQUIRE_DOCKER") == "1":
+    if required():
         pytest.fail(message)
     pytest.skip(message)
 
@@ -126,30 +129,12 @@ def _require(condition: bool, message: str) -> None:
 def node_executable() -> str:
     """Node, with the pinned official client installed from the committed lock file (once per lock)."""
     node = shutil.which("node")
-    npm = shutil.which("npm")
-    _require(node is not None and npm is not None, "node and npm are needed for the artifact conformance test")
+    _require(node is not None, "node is needed for the artifact conformance test")
     assert node is not None
-    assert npm is not None
-    lock_digest = hashlib.sha256(
-        (NODE_DIR / "package.json").read_bytes() + (NODE_DIR / "package-lock.json").read_bytes()
-    ).hexdigest()
-    marker = NODE_DIR / "node_modules" / INSTALL_MARKER
-    guard = Path(tempfile.gettempdir()) / f"promotion-rollout-npm-{lock_digest[:16]}.lock"
-    with guard.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        if not marker.is_file() or marker.read_text() != lock_digest:
-            installed = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                cwd=NODE_DIR,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-            tail = " ".join((installed.stderr or installed.stdout).split())[-500:]
-            _require(installed.returncode == 0, f"npm ci failed for tests/node: {tail}")
-            marker.write_text(lock_digest)
-        fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        ensure_installed(NODE_DIR)
+    except NpmUnavailable as exc:
+        _require(False, str(exc))
     return node
 
 
@@ -279,6 +264,11 @@ def _assert_allowed_fields_are_sound(upload: Upload) -> None:
     assert sorted(committed) == sorted(staged)
     assert len(set(committed)) == len(committed)
     assert len({len(identifier) for identifier in committed}) == 1
+    request_ids = [
+        r.headers["x-ms-client-request-id"] for r in upload.requests if r.kind in (STAGE_BLOCK, COMMIT_BLOCK_LIST)
+    ]
+    assert all(re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", value) for value in request_ids), request_ids
+    assert len(set(request_ids)) == len(request_ids)
     assert upload.reported == {
         "id": upload.artifact_id,
         "size": len(upload.blob),
@@ -310,6 +300,9 @@ def test_official_client_and_ours_make_the_same_calls(
     official = _upload_with_official_client(node_executable, chosen, root, files, tmp_path)
     ours = _upload_with_ours(chosen)
 
+    assert {r.headers.get("user-agent") for r in official.requests if r.kind in (CREATE, FINALIZE)} == {
+        f"@actions/artifact-{OFFICIAL_CLIENT_VERSION}"
+    }
     _assert_same_calls(official, ours)
     _assert_allowed_fields_are_sound(official)
     _assert_allowed_fields_are_sound(ours)

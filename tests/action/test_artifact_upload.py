@@ -113,7 +113,7 @@ def test_uploads_files_and_reports_the_artifact(
     )
     assert [r.kind for r in service.requests] == [CREATE, STAGE_BLOCK, COMMIT_BLOCK_LIST, FINALIZE]
     assert stored_members(service, "promotion-rollout") == entries
-    assert stored.content_type == "zip"
+    assert stored.content_type == "application/zip"
     assert sleeper.calls == []
 
 
@@ -133,7 +133,8 @@ def test_create_request_carries_backend_ids_and_retention(service: FakeArtifactS
     assert body is not None
     assert body["workflow_run_backend_id"] == "run-42"
     assert body["workflow_job_run_backend_id"] == "job-7"
-    assert body["version"] == 4
+    assert body["version"] == 7
+    assert body["mime_type"] == "application/zip"
     expires = datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
     assert 3 * 86400 - 5 <= (expires - before).total_seconds() <= 3 * 86400 + 60
 

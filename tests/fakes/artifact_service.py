@@ -33,12 +33,14 @@ UNKNOWN = "Unknown"
 _BLOB_KINDS = {"block": STAGE_BLOCK, "blocklist": COMMIT_BLOCK_LIST}
 
 RECORDED_HEADERS = (
+    "accept",
     "content-type",
     "content-length",
     "user-agent",
     "x-ms-version",
     "x-ms-blob-type",
     "x-ms-blob-content-type",
+    "x-ms-client-request-id",
 )
 """Headers worth comparing between clients; Authorization is reduced to its scheme."""
 
@@ -84,6 +86,7 @@ class StoredArtifact:
     expires_at: str | None
     blob_key: str
     signature: str
+    mime_type: str | None = None
     artifact_id: int | None = None
     blocks: dict[str, bytes] = field(default_factory=dict)
     content: bytes | None = None
@@ -198,8 +201,12 @@ class FakeArtifactService:
         job_id = body.get("workflow_job_run_backend_id")
         if not isinstance(name, str) or not name or not isinstance(run_id, str) or not isinstance(job_id, str):
             return 400, _twirp_error("invalid_argument", "name and backend ids are required")
-        if body.get("version") != 4:
-            return 400, _twirp_error("invalid_argument", "only artifact version 4 is supported")
+        version = body.get("version")
+        if not isinstance(version, int) or version < 4:
+            return 400, _twirp_error("invalid_argument", "only artifact version 4 and later are supported")
+        mime_type = body.get("mime_type")
+        if mime_type is not None and (not isinstance(mime_type, str) or "/" not in mime_type):
+            return 400, _twirp_error("invalid_argument", "mime_type must be a media type")
         expires_at = body.get("expires_at")
         with self._lock:
             existing = self._artifacts.get(name)
@@ -209,7 +216,8 @@ class FakeArtifactService:
                 name=name,
                 run_backend_id=run_id,
                 job_backend_id=job_id,
-                version=4,
+                version=version,
+                mime_type=mime_type,
                 expires_at=expires_at if isinstance(expires_at, str) else None,
                 blob_key=f"{run_id}/{job_id}/{secrets.token_hex(4)}",
                 signature=secrets.token_urlsafe(12),

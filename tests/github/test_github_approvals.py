@@ -95,7 +95,8 @@ def test_owner_repo_reference_reads_the_other_repository(gh: FakeGitHub) -> None
     other.add_review(number, "bob", "APPROVED")
 
     assert check(gh, f"acme/change-records#{number}").pull == PullRef("acme/change-records", number)
-    assert gh.seen("GET", rf"^/repos/acme/change-records/pulls/{number}$")
+    assert gh.seen("GET", rf"^/repos/acme/change-records/pulls/{number}/reviews$")
+    assert gh.seen("GET", r"^/repos/acme/change-records$") == []
 
 
 def test_url_reference(gh: FakeGitHub) -> None:
@@ -231,3 +232,14 @@ def test_parse_team(value: str, expected: tuple[str, str]) -> None:
 def test_parse_team_refuses_garbage() -> None:
     with pytest.raises(GitHubError, match="approval-team must be"):
         parse_team("a b/c d", default_org="acme")
+
+
+def test_the_approval_flow_requests_nothing_twice(gh: FakeGitHub) -> None:
+    number = gh.repo().add_pull(author="alice")
+    gh.repo().add_review(number, "bob", "APPROVED")
+
+    check(gh, f"#{number}")
+
+    calls = [(r.method, r.path, tuple(sorted(r.query.items()))) for r in gh.requests]
+    assert len(calls) == len(set(calls)), calls
+    assert len(gh.seen("GET", r"^/repos/acme/fleet$")) == 1

@@ -17,6 +17,8 @@ def call(gh: FakeGitHub, method: str, path: str, body: Any = None, *, token: str
     request = urllib.request.Request(gh.api_url + path, data=data, method=method)
     request.add_header("Authorization", f"Bearer {token or gh.token}")
     request.add_header("Content-Type", "application/json")
+    request.add_header("Accept", "application/vnd.github+json")
+    request.add_header("X-GitHub-Api-Version", "2022-11-28")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             raw = response.read()

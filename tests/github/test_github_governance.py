@@ -82,6 +82,14 @@ def test_commit_mode_records_a_deployment_for_the_new_commit(gh: FakeGitHub) -> 
     assert outputs.deployment.states == ("in_progress", "success")
 
 
+def test_every_call_names_the_api_version_and_the_documented_media_type(gh: FakeGitHub) -> None:
+    apply(gh, mode="pull-request")
+
+    assert gh.seen("POST", r"/deployments$")
+    sent = {(r.headers.get("accept"), r.headers.get("x-github-api-version")) for r in gh.requests}
+    assert sent == {("application/vnd.github+json", "2022-11-28")}
+
+
 def test_the_environment_can_be_named(gh: FakeGitHub) -> None:
     apply(gh, environment="production/fleets")
     assert gh.deployments()[0]["environment"] == "production/fleets"

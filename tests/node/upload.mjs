@@ -3,9 +3,7 @@
 //   node upload.mjs <result.json> <name> <rootDirectory> [--retention-days N] <file>...
 // Connection settings come from ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL.
 import {writeFileSync} from 'node:fs'
-import artifactModule from '@actions/artifact'
-
-const {DefaultArtifactClient} = artifactModule
+import {DefaultArtifactClient} from '@actions/artifact'
 
 async function main(argv) {
   const [resultPath, name, rootDirectory, ...rest] = argv

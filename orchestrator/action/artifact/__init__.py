@@ -1,6 +1,6 @@
 """Upload what a run produced as one workflow artifact through the Actions artifact service (v4).
 
-This is the protocol ``actions/upload-artifact@v4`` speaks through ``@actions/artifact``:
+This is the protocol ``actions/upload-artifact`` (v4 and later) speaks through ``@actions/artifact`` 6.x:
 ``CreateArtifact`` (Twirp JSON) returns a signed blob URL, the zip is staged there as Azure
 block-blob blocks and committed, then ``FinalizeArtifact`` reports its size and sha256. The
 runner hands a container action ``ACTIONS_RUNTIME_TOKEN`` and ``ACTIONS_RESULTS_URL``; without

@@ -21,7 +21,10 @@ from orchestrator.action.artifact.archive import validate_artifact_name, validat
 from orchestrator.action.artifact.errors import ArtifactServiceUnavailable, ArtifactUploadError
 from orchestrator.action.artifact.transport import Transport
 
-ARTIFACT_VERSION = 4
+ARTIFACT_VERSION = 7
+"""The ``version`` field ``@actions/artifact`` 6.x sends in ``CreateArtifact`` (the v4 service)."""
+ZIP_MIME_TYPE = "application/zip"
+"""The content type of the zipped artifact, in ``CreateArtifact`` and on the committed blob."""
 MAX_RETENTION_DAYS = 400
 """The longest retention GitHub offers on any plan; the repository's own cap comes from the runner."""
 
@@ -77,12 +80,13 @@ def upload_artifact(
     if expires_at is not None:
         create_body["expires_at"] = expires_at
     create_body["version"] = ARTIFACT_VERSION
+    create_body["mime_type"] = ZIP_MIME_TYPE
     created = service.twirp("CreateArtifact", create_body)
     signed_url = created.get("signed_upload_url", created.get("signedUploadUrl"))
     if created.get("ok") is not True or not isinstance(signed_url, str) or not signed_url:
         raise ArtifactUploadError("CreateArtifact: the artifact service did not accept the artifact")
 
-    size, digest = service.upload_blob(signed_url, zip_bytes(entries))
+    size, digest = service.upload_blob(signed_url, zip_bytes(entries), ZIP_MIME_TYPE)
 
     finalized = service.twirp(
         "FinalizeArtifact",

@@ -24,7 +24,8 @@ from orchestrator.action.artifact.errors import ArtifactUploadError
 
 TWIRP_SERVICE = "github.actions.results.api.v1.ArtifactService"
 BLOCK_SIZE = 8 * 1024 * 1024
-BLOB_API_VERSION = "2024-11-04"
+BLOB_API_VERSION = "2026-04-06"
+"""The blob REST API version ``@azure/storage-blob`` 12.32 (under ``@actions/artifact`` 6.2.1) sends."""
 MAX_ATTEMPTS = 5
 BASE_DELAY_SECONDS = 3.0
 BACKOFF_MULTIPLIER = 1.5
@@ -33,6 +34,8 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 """The statuses ``@actions/artifact`` retries (429, 500, 502, 503, 504); any other 4xx is final."""
 
 USER_AGENT = f"promotion-rollout/{__version__}"
+_BLOB_HEADERS = {"Accept": "application/xml", "x-ms-version": BLOB_API_VERSION, "User-Agent": USER_AGENT}
+"""Sent on every blob call, as the Azure SDK sends them (storage answers errors in XML)."""
 
 _T = TypeVar("_T")
 
@@ -93,26 +96,17 @@ class Transport:
 
         return self._with_retries(method, attempt)
 
-    def upload_blob(self, signed_url: str, blob: bytes) -> tuple[int, str]:
-        """Stage ``blob`` in blocks of ``BLOCK_SIZE`` and commit them; returns its size and sha256."""
+    def upload_blob(self, signed_url: str, blob: bytes, content_type: str) -> tuple[int, str]:
+        """Stage ``blob`` in blocks of ``BLOCK_SIZE`` and commit them as ``content_type``; returns size and sha256."""
         prefix = str(uuid.uuid4())
         ids: list[str] = []
-        headers = {
-            "Content-Type": "application/octet-stream",
-            "x-ms-version": BLOB_API_VERSION,
-            "User-Agent": USER_AGENT,
-        }
+        headers = {"Content-Type": "application/octet-stream", **_BLOB_HEADERS}
         for start in range(0, len(blob), BLOCK_SIZE):
             identifier = block_id(prefix, len(ids))
             ids.append(identifier)
             url = _with_query(signed_url, f"comp=block&blockid={quote(identifier, safe='')}")
             self._with_retries("blob upload", self._blob_call(url, blob[start : start + BLOCK_SIZE], headers))
-        commit_headers = {
-            "Content-Type": "application/xml",
-            "x-ms-version": BLOB_API_VERSION,
-            "x-ms-blob-content-type": "zip",
-            "User-Agent": USER_AGENT,
-        }
+        commit_headers = {"Content-Type": "application/xml", "x-ms-blob-content-type": content_type, **_BLOB_HEADERS}
         self._with_retries(
             "blob commit",
             self._blob_call(_with_query(signed_url, "comp=blocklist"), block_list_xml(ids), commit_headers),
@@ -121,7 +115,8 @@ class Transport:
 
     def _blob_call(self, url: str, data: bytes, headers: Mapping[str, str]) -> Callable[[], None]:
         def attempt() -> None:
-            self._send("PUT", url, data, headers, "blob storage")
+            # A fresh id per attempt, as the Azure SDK does: it names this one request in the service's logs.
+            self._send("PUT", url, data, {**headers, "x-ms-client-request-id": str(uuid.uuid4())}, "blob storage")
 
         return attempt
 
