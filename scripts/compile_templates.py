@@ -23,7 +23,9 @@ def compile_into(target: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-"):
-        print(f"usage: python scripts/compile_templates.py [FOLDER]  (writes the compiled templates; default: the package's own folder)")
+        print(
+            "usage: python scripts/compile_templates.py [FOLDER]  (writes the compiled templates; default: the package's own folder)"
+        )
         return 0 if argv[0] in ("-h", "--help") else 2
     compile_into(Path(argv[0]) if argv else COMPILED)
     return 0

@@ -12,7 +12,9 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "orchestrator" / "schema"
 
 def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-"):
-        print(f"usage: python scripts/generate_schemas.py [FOLDER]  (writes the schemas; default: the package's own folder)")
+        print(
+            "usage: python scripts/generate_schemas.py [FOLDER]  (writes the schemas; default: the package's own folder)"
+        )
         return 0 if argv[0] in ("-h", "--help") else 2
     target = Path(argv[0]) if argv else SCHEMA_DIR
     target.mkdir(parents=True, exist_ok=True)
