@@ -40,13 +40,17 @@ def canary_percent(result: OrchestrationResult, side: Literal["before", "after"]
     return ""
 
 
-def workspace_path(path: Path, workspace: Path) -> str:
-    """``path`` relative to the workspace, as a workflow's later steps open it."""
-    return os.path.relpath(path, workspace)
+def workspace_path(path: Path | None, workspace: Path) -> str:
+    """``path`` relative to the workspace, as a workflow's later steps open it; empty without one."""
+    return os.path.relpath(path, workspace) if path is not None else ""
 
 
-def result_outputs(result: OrchestrationResult, layout: FleetLayout, workspace: Path) -> dict[str, str]:
-    """Every output the result answers, in the order action.yml lists them."""
+def result_outputs(result: OrchestrationResult, layout: FleetLayout | None, workspace: Path) -> dict[str, str]:
+    """Every output the result answers, in the order action.yml lists them.
+
+    ``layout`` is ``None`` when the result and summary files were not written (a refused run whose
+    fleet folder cannot be used): ``result-file`` and ``summary-file`` are empty then.
+    """
     github = result.github
     return {
         "decision": result.decision,
@@ -57,8 +61,8 @@ def result_outputs(result: OrchestrationResult, layout: FleetLayout, workspace: 
         "trace-id": result.trace_id or "",
         "canary-percent-before": canary_percent(result, "before"),
         "canary-percent-after": canary_percent(result, "after"),
-        "result-file": workspace_path(layout.orchestrate_result, workspace),
-        "summary-file": workspace_path(layout.orchestrate_summary, workspace),
+        "result-file": workspace_path(layout.orchestrate_result if layout else None, workspace),
+        "summary-file": workspace_path(layout.orchestrate_summary if layout else None, workspace),
         "commit-sha": (github.commit_sha or "") if github else "",
         "pull-request-url": (github.pull_request_url or "") if github else "",
     }

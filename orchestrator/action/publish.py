@@ -17,7 +17,7 @@ from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.runtime.environment import step_summary_path
 from orchestrator.store.files import append_text
-from orchestrator.store.layout import FleetLayout
+from orchestrator.store.layout import DEFAULTS
 from orchestrator.usecases.orchestrate import OrchestrationOutcome
 
 
@@ -39,24 +39,28 @@ def append_step_summary(outcome: OrchestrationOutcome) -> str | None:
     return None
 
 
-def artifact_entries(outcome: OrchestrationOutcome, layout: FleetLayout) -> dict[str, bytes]:
-    """The result JSON and summaries this run produced, named as their files, byte for byte as written."""
+def artifact_entries(outcome: OrchestrationOutcome) -> dict[str, bytes]:
+    """The result JSON and summaries this run produced, named as their files, byte for byte as written.
+
+    These files have fixed names (no input moves them), so a refused run whose fleet folder could
+    not be used still uploads them under the same names.
+    """
     entries = {
-        layout.orchestrate_result.name: (dumps(outcome.result.to_json()) + "\n").encode("utf-8"),
-        layout.orchestrate_summary.name: outcome.summary.encode("utf-8"),
+        DEFAULTS["orchestrate_result"].name: (dumps(outcome.payload) + "\n").encode("utf-8"),
+        DEFAULTS["orchestrate_summary"].name: outcome.summary.encode("utf-8"),
     }
     if outcome.ci is not None:
-        entries[layout.ci_summary.name] = outcome.ci.summary.encode("utf-8")
+        entries[DEFAULTS["ci_summary"].name] = outcome.ci.summary.encode("utf-8")
     return entries
 
 
 def upload(
-    outcome: OrchestrationOutcome, layout: FleetLayout, settings: ArtifactSettings, env: Mapping[str, str]
+    outcome: OrchestrationOutcome, settings: ArtifactSettings, env: Mapping[str, str]
 ) -> tuple[UploadResult | None, str | None]:
     """Upload the artifact; ``(result, failure)``, where a missing service is a notice or warning, not a failure."""
     try:
         result = upload_artifact(
-            settings.name, artifact_entries(outcome, layout), retention_days=settings.retention_days, env=env
+            settings.name, artifact_entries(outcome), retention_days=settings.retention_days, env=env
         )
     except ArtifactServiceUnavailable as exc:
         core.warning(f"artifact upload skipped: {exc.message}; the result files stay in the workspace")

@@ -51,6 +51,11 @@ class ReasonCode(StrEnum):
     CHECKS_MISSING = "promotion_checks_missing"
     CHECKS_PENDING = "promotion_checks_pending"
     CHECKS_FAILED = "promotion_checks_failed"
+    # the action refused a run before the use case wrote its result (``refusalReasonCode``)
+    ACTION_INPUT_INVALID = "action_input_invalid"
+    ACTION_GOVERNANCE_MISSING = "action_governance_missing"
+    ACTION_RUN_FAILED = "action_run_failed"
+    ACTION_INTERNAL_ERROR = "action_internal_error"
     # fleet status: governance posture of the recorded policy (read back by the governance gate)
     AUTONOMOUS_GOVERNANCE_AUTHORITY_MISSING = "autonomous_governance_authority_missing"
     AUTONOMOUS_GOVERNANCE_REVIEW_DEADLINE_MISSING = "autonomous_governance_review_deadline_missing"

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.store.ownership import NEW_FOLDER_MODE, claim
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -31,21 +32,33 @@ def _refuse(path: Path, component: str, reason: str) -> UnsafePath:
     return UnsafePath(f"refusing {path}: {component} {reason}")
 
 
-def _open_component(dir_fd: int, name: str, path: Path, *, create: bool) -> int:
-    """One folder below ``dir_fd``; a link or a non-folder is refused, never followed."""
+def _open_component(dir_fd: int, name: str, path: Path, *, create: Path | None) -> int:
+    """One folder below ``dir_fd``; a link or a non-folder is refused, never followed.
+
+    ``create`` is the folder's own path when a missing one is to be made; a folder made here
+    gets the store's owner (``store/ownership.py``) through its descriptor.
+    """
     try:
         return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
     except FileNotFoundError:
-        if not create:
+        if create is None:
             raise
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
             kind = "is a symbolic link" if _is_link(dir_fd, name) else "is not a folder"
             raise _refuse(path, name, kind) from None
         raise
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(name, 0o755, dir_fd=dir_fd)
-    return _open_component(dir_fd, name, path, create=False)
+    try:
+        os.mkdir(name, NEW_FOLDER_MODE, dir_fd=dir_fd)
+    except FileExistsError:
+        return _open_component(dir_fd, name, path, create=None)
+    fd = _open_component(dir_fd, name, path, create=None)
+    try:
+        claim(fd, create, NEW_FOLDER_MODE)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _is_link(dir_fd: int, name: str) -> bool:
@@ -60,9 +73,11 @@ def folder(path: Path, *, create: bool = False) -> Iterator[int]:
     """A descriptor of the folder ``path``, walked component by component from ``/``."""
     absolute = Path(os.path.abspath(path))
     fd = os.open("/", _DIR_FLAGS)
+    current = Path("/")
     try:
         for name in absolute.parts[1:]:
-            next_fd = _open_component(fd, name, absolute, create=create)
+            current /= name
+            next_fd = _open_component(fd, name, absolute, create=current if create else None)
             os.close(fd)
             fd = next_fd
         yield fd

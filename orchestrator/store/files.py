@@ -21,6 +21,7 @@ import orjson
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.store.confined import UnsafePath, entry_kind, folder, open_file
+from orchestrator.store.ownership import NEW_FILE_MODE, claim, claiming
 
 READ_CHUNK = 1 << 20
 MAX_DOCUMENT_BYTES = 64 << 20
@@ -164,7 +165,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 
 
 def _replace_in(dir_fd: int, path: Path, payload: bytes) -> None:
-    mode = 0o644
+    """Write a temporary file, give it the replaced file's mode (and the store's owner), rename it over."""
+    mode = NEW_FILE_MODE
     with contextlib.suppress(FileNotFoundError):
         existing = open_file(dir_fd, path, os.O_RDONLY)
         mode = os.fstat(existing).st_mode & 0o777
@@ -174,6 +176,7 @@ def _replace_in(dir_fd: int, path: Path, payload: bytes) -> None:
     try:
         try:
             write_all(fd, payload)
+            claim(fd, path)
             os.fchmod(fd, mode)
             os.fsync(fd)
         finally:
@@ -197,7 +200,7 @@ def append_line(path: Path, line: str) -> None:
         raise ValueError("a telemetry record must be a single line")
     try:
         with folder(path.parent, create=True) as dir_fd:
-            fd = open_file(dir_fd, path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+            fd = _open_for_append(dir_fd, path)
             try:
                 _append_locked(fd, line.encode("utf-8") + b"\n")
             finally:
@@ -206,6 +209,23 @@ def append_line(path: Path, line: str) -> None:
         raise
     except OSError as exc:
         raise _os_error("append to", path, exc) from exc
+
+
+def _open_for_append(dir_fd: int, path: Path) -> int:
+    """The log opened for appending; one this call creates gets the store's owner and mode 0644."""
+    flags = os.O_RDWR | os.O_APPEND
+    if not claiming(path):
+        return open_file(dir_fd, path, flags | os.O_CREAT)
+    try:
+        fd = open_file(dir_fd, path, flags | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+    except FileExistsError:
+        return open_file(dir_fd, path, flags)
+    try:
+        claim(fd, path, NEW_FILE_MODE)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _append_locked(fd: int, record: bytes) -> None:

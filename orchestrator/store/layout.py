@@ -8,6 +8,7 @@ the scripts' shell would. ``FleetLayout`` is the only place that knows those def
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
@@ -114,6 +115,24 @@ class FleetLayout:
     def describe(self) -> dict[str, str]:
         """Every path as text, for diagnostics."""
         return {f.name: str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+def display_path(path: str | Path, root: Path | None) -> str:
+    """``path`` as a summary shows it: relative to ``root`` when it lies below it, else unchanged."""
+    text = str(path)
+    if root is None or not os.path.isabs(text):
+        return text
+    candidate = Path(os.path.normpath(text))
+    if candidate != root and root not in candidate.parents:
+        return text
+    return candidate.relative_to(root).as_posix() if candidate != root else "."
+
+
+def display_text(text: str, root: Path | None) -> str:
+    """A message with every absolute path below ``root`` shown relative to it."""
+    if root is None or root == Path(root.anchor):
+        return text
+    return re.sub(rf"(?<![^\s'\"(`=:]){re.escape(str(root))}/", "", text)
 
 
 def find_checkout(repo: Path, workspace: str | None) -> Path:

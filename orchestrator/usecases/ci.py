@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from orchestrator.core.errors import OrchestratorError
@@ -18,7 +19,7 @@ from orchestrator.hooks.runner import run_hook
 from orchestrator.render.markdown import render
 from orchestrator.store.evidence import missing_files
 from orchestrator.store.files import atomic_write
-from orchestrator.store.layout import FleetLayout
+from orchestrator.store.layout import FleetLayout, display_path, display_text
 from orchestrator.usecases.decide import record_decision
 from orchestrator.usecases.hook_checks import evaluate_decision
 
@@ -51,11 +52,13 @@ def run_ci(
     skip_on_missing_evidence: bool,
     fail_on_hold: bool = False,
     hooks: HookContext = NO_HOOK_CONTEXT,
+    display_root: Path | None = None,
 ) -> CiOutcome:
     """Decide (or skip), then write the result and summary files; the summary is returned for the shells.
 
     With a gates hook the decision is the hook's (``fail_on_hold`` is forwarded to it); without
-    one the gates run here, honouring the status and registry hooks on the way.
+    one the gates run here, honouring the status and registry hooks on the way. With
+    ``display_root`` the summary shows paths relative to it (the result JSON keeps them absolute).
     """
     missing = missing_evidence(layout)
     if skip_on_missing_evidence and missing:
@@ -71,7 +74,7 @@ def run_ci(
             skipped=True,
             decision="skipped",
             reason_codes=payload["summary"]["reasonCodes"],
-            missing_paths=missing,
+            missing_paths=[display_path(path, display_root) for path in missing],
         )
         _write(layout, payload, summary)
         return CiOutcome(payload=payload, decision="skipped", state=None, summary=summary)
@@ -93,10 +96,10 @@ def run_ci(
         failed_gates=failed,
         reason_codes=reasons,
         rows=gate_rows(state) if state else [],
-        changes=what_would_change(state) if state else [],
-        result_file=str(layout.ci_result),
-        promotion_state_file=str(layout.promotion_state),
-        promotion_telemetry_file=str(layout.promotion_telemetry),
+        changes=[display_text(change, display_root) for change in what_would_change(state)] if state else [],
+        result_file=display_path(layout.ci_result, display_root),
+        promotion_state_file=display_path(layout.promotion_state, display_root),
+        promotion_telemetry_file=display_path(layout.promotion_telemetry, display_root),
         trace_id=trace_id,
     )
     _write(layout, payload, summary)

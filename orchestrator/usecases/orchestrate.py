@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.core.apply_request import merged_evidence_refs
@@ -34,7 +35,7 @@ from orchestrator.core.timestamps import format_ts
 from orchestrator.hooks.config import NO_HOOK_CONTEXT, HookContext
 from orchestrator.render.markdown import render
 from orchestrator.store.files import atomic_write
-from orchestrator.store.layout import FleetLayout
+from orchestrator.store.layout import FleetLayout, display_path, display_text
 from orchestrator.store.registry import read_registry_text
 from orchestrator.usecases.apply_phase import Applied, apply_phase
 from orchestrator.usecases.apply_phase import ApplyHook as ApplyHook
@@ -75,7 +76,7 @@ class OrchestrationOutcome:
 
 
 def _decide(
-    request: OrchestrateRequest, layout: FleetLayout, now: datetime, hooks: HookContext
+    request: OrchestrateRequest, layout: FleetLayout, now: datetime, hooks: HookContext, display_root: Path | None
 ) -> tuple[CiOutcome | None, DecisionPhase]:
     """The decision phase; a failure is returned, not raised, because a rollback goes on without it."""
     if hooks.hooks.ci is not None:
@@ -89,6 +90,7 @@ def _decide(
             skip_on_missing_evidence=request.skip_on_missing_evidence,
             fail_on_hold=request.fail_on_hold,
             hooks=hooks,
+            display_root=display_root,
         )
     except OrchestratorError as exc:
         return None, DecisionPhase(decision="unknown", failed_gates=[], reason_codes=[], error=exc.message)
@@ -199,7 +201,7 @@ def _result(
     )
 
 
-def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout) -> str:
+def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout, display_root: Path | None) -> str:
     plan = applied.plan
     return render(
         "orchestrate-summary.md.j2",
@@ -213,10 +215,10 @@ def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout)
         record=applied.record,
         replay_note=describe_replay(plan.record, result.rollout.current if result.rollout else None) if plan else "",
         overrides=result.overrides,
-        error=result.error or result.decision_error,
+        error=display_text(result.error or result.decision_error or "", display_root) or None,
         trace_id=result.trace_id,
-        result_file=str(layout.orchestrate_result),
-        ci_result_file=str(layout.ci_result),
+        result_file=display_path(layout.orchestrate_result, display_root),
+        ci_result_file=display_path(layout.ci_result, display_root),
     )
 
 
@@ -227,19 +229,21 @@ def orchestrate(
     now: datetime,
     apply_hook: ApplyHook | None = None,
     hooks: HookContext = NO_HOOK_CONTEXT,
+    display_root: Path | None = None,
 ) -> OrchestrationOutcome:
     """Run the whole orchestration and write its result and summary; never raises for a refusal.
 
     ``apply_hook`` (optional) replaces the local apply, e.g. by a commit through the GitHub API;
-    ``hooks`` carries the operator's phase hooks (a CI or apply script run in place of a phase).
+    ``hooks`` carries the operator's phase hooks (a CI or apply script run in place of a phase);
+    ``display_root`` makes the summaries show paths relative to it (the action's workspace).
     """
     validate_request(request, now)
-    ci, phase = _decide(request, layout, now, hooks)
+    ci, phase = _decide(request, layout, now, hooks, display_root)
     trace_id = _trace_id(request, ci, hooks)
     acting = replace(request, trace_id=trace_id) if trace_id else request
     step, applied = apply_phase(ci, acting, next_step(request, phase), phase, (layout, now, hooks), apply_hook)
     result = _result(request, layout, now, phase, step, applied, apply_hook, trace_id)
-    summary = _summary(result, applied, layout)
+    summary = _summary(result, applied, layout, display_root)
     outcome = OrchestrationOutcome(
         result=result,
         exit_code=step.exit_code,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +23,11 @@ from tests.action_harness.fixtures import (
     FLEET_DIR,
     GOVERNANCE,
     REGISTRY,
+    RUNNER_OWNER,
     ActionRun,
     ActionRunner,
+    foreign_owners,
+    give_workspace_to,
     make_workspace,
     registry_rollout,
 )
@@ -32,6 +37,8 @@ from tests.fakes.github_server import FakeGitHub
 pytestmark = pytest.mark.docker
 
 RESULT = FLEET_DIR / "promotion-orchestrate-result.json"
+SUMMARY = FLEET_DIR / "promotion-orchestrate-summary.md"
+DEFAULT_ARTIFACT = "promotion-rollout-promotion-rollout-1"
 CI_HEADING = "## Ops Manager Promotion CI"
 ORCHESTRATE_HEADING = "## Ops Manager Promotion Orchestration"
 HOLD = {"max-drill-age-hours": "1"}
@@ -76,6 +83,8 @@ def test_dry_run_previews_without_touching_the_registry(
     assert result["files"]["resultFile"] == f"/github/workspace/{RESULT}"
     assert run.step_summary.count(CI_HEADING) == 1
     assert run.step_summary.count(ORCHESTRATE_HEADING) == 1
+    assert "/github/workspace" not in run.step_summary
+    assert f"Result JSON: `{RESULT}`" in run.step_summary
     assert run.errors == []
     assert f"::add-mask::{FAKE_GITHUB_TOKEN}" in run.stdout
     assert run.stdout.count(FAKE_GITHUB_TOKEN) == 1
@@ -125,16 +134,84 @@ def test_apply_is_refused_on_hold_and_changes_nothing(
     assert_no_forged_commands(run)
 
 
-def test_apply_without_governance_is_one_error_naming_the_input(
+def test_apply_without_governance_is_one_error_and_leaves_the_whole_record(
     action_runner: ActionRunner, workspace: Path, service: FakeArtifactService
 ) -> None:
+    """A refused run: result file, summary file and job summary, outputs and the uploaded artifact."""
     registry_before = digest(workspace / REGISTRY)
-    run = action_runner.run(workspace, {"mode": "apply", "by": "release-bot"}, service.env())
+    inputs = {"mode": "apply", "by": "release-bot", "trace-id": "trace-refused-e2e"}
+    run = action_runner.run(workspace, inputs, service.env())
     assert run.exit_code == 1, run.describe()
     assert run.errors == ["input 'approval-ref' is required for mode apply"]
     assert digest(workspace / REGISTRY) == registry_before
-    assert not (workspace / RESULT).exists()
+    assert not (workspace / FLEET_DIR / "promotion-ci-result.json").exists()
+    result = json.loads((workspace / RESULT).read_text())
+    assert (result["status"], result["decision"], result["mode"]) == ("refused", "unknown", "apply")
+    assert result["refusalReasonCode"] == "action_governance_missing"
+    assert result["summary"]["reasonCodes"] == ["action_governance_missing"]
+    assert result["error"] == run.errors[0]
+    assert result["files"]["resultFile"] == f"/github/workspace/{RESULT}"
+    summary = (workspace / SUMMARY).read_text()
+    assert "Status: `refused`" in summary
+    assert "/github/workspace" not in summary
+    assert run.step_summary.count(ORCHESTRATE_HEADING) == 1
+    assert summary in run.step_summary
+    assert (run.outputs["status"], run.outputs["decision"], run.outputs["promote"]) == ("refused", "unknown", "false")
+    assert run.outputs["reason-codes"] == "action_governance_missing"
+    assert run.outputs["trace-id"] == "trace-refused-e2e"
+    assert (run.outputs["result-file"], run.outputs["summary-file"]) == (str(RESULT), str(SUMMARY))
+    stored = service.artifact(DEFAULT_ARTIFACT)
+    assert stored.finalized
+    assert run.outputs["artifact-id"] == str(stored.artifact_id)
+    with zipfile.ZipFile(io.BytesIO(stored.content or b"")) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert sorted(members) == ["promotion-orchestrate-result.json", "promotion-orchestrate-summary.md"]
+    assert members["promotion-orchestrate-result.json"] == (workspace / RESULT).read_bytes()
+    assert members["promotion-orchestrate-summary.md"] == (workspace / SUMMARY).read_bytes()
     assert_no_forged_commands(run)
+
+
+def test_a_repo_path_outside_the_workspace_still_publishes_a_refused_record(
+    action_runner: ActionRunner, workspace: Path, service: FakeArtifactService
+) -> None:
+    run = action_runner.run(workspace, {"mode": "dry_run", "repo-path": "../"}, service.env())
+    assert run.exit_code == 1, run.describe()
+    assert run.errors == ["input 'repo-path' leaves the workspace: ../"]
+    assert not (workspace / RESULT).exists()
+    assert (run.outputs["status"], run.outputs["reason-codes"]) == ("refused", "action_input_invalid")
+    assert run.outputs["result-file"] == ""
+    assert run.step_summary.count(ORCHESTRATE_HEADING) == 1
+    with zipfile.ZipFile(io.BytesIO(service.artifact(DEFAULT_ARTIFACT).content or b"")) as archive:
+        uploaded = json.loads(archive.read("promotion-orchestrate-result.json"))
+    assert (uploaded["status"], uploaded["refusalReasonCode"]) == ("refused", "action_input_invalid")
+    assert_no_forged_commands(run)
+
+
+def test_workspace_files_keep_the_workspace_owner_and_their_mode(
+    action_runner: ActionRunner, workspace: Path, service: FakeArtifactService
+) -> None:
+    """The container runs as root; what it creates or replaces belongs to the runner's user, modes kept."""
+    (workspace / "fleets" / "eu").mkdir(parents=True)
+    (workspace / REGISTRY).chmod(0o640)
+    give_workspace_to(workspace, *RUNNER_OWNER)
+    registry_inode = (workspace / REGISTRY).stat().st_ino
+    applied = action_runner.run(workspace, {"mode": "apply", "expand-step": "5", **GOVERNANCE}, service.env())
+    assert applied.exit_code == 0, applied.describe()
+    refused = action_runner.run(
+        workspace, {"mode": "rollback", "repo-path": "fleets/eu", "artifact-name": "refused"}, service.env()
+    )
+    assert refused.exit_code == 1, refused.describe()
+    assert refused.outputs["status"] == "refused"
+    assert registry_rollout(workspace)["canaryPercent"] == 15
+    assert (workspace / REGISTRY).stat().st_ino != registry_inode
+    assert stat.S_IMODE((workspace / REGISTRY).stat().st_mode) == 0o640
+    for created in (RESULT, FLEET_DIR / "promotion-apply-state.json", FLEET_DIR / "telemetry" / "promotion.jsonl"):
+        assert stat.S_IMODE((workspace / created).stat().st_mode) == 0o644, created
+    eu = workspace / "fleets" / "eu"
+    assert (eu / RESULT).is_file()
+    assert stat.S_IMODE((eu / ".superloop").stat().st_mode) == 0o755
+    assert foreign_owners(workspace, RUNNER_OWNER) == {}
+    assert os.stat(workspace).st_uid == RUNNER_OWNER[0]
 
 
 def test_missing_evidence_is_skipped_when_asked(
@@ -227,6 +304,7 @@ def test_hostile_inputs_and_paths_outside_the_workspace(
     escaped = action_runner.run(workspace, {"mode": "dry_run", "drill-state-file": "../../etc/passwd"})
     assert escaped.exit_code == 1, escaped.describe()
     assert escaped.errors == ["input 'drill-state-file' leaves the workspace: ../../etc/passwd"]
+    assert json.loads((workspace / RESULT).read_text())["refusalReasonCode"] == "action_input_invalid"
 
 
 def test_apply_with_persist_commit_lands_one_commit_through_the_api(

@@ -325,7 +325,10 @@ GOOD = {"by": "alice", "approval_ref": "CHG-1", "rationale": "r", "review_by": "
         ({"mode": "dry_run", "max_failure_rate": "2"}, "input 'max-failure-rate' must be a number between 0 and 1"),
         ({"mode": "apply", **GOOD, "by": ""}, "input 'by' is required for mode apply"),
         ({"mode": "rollback", **GOOD, "approval_ref": ""}, "input 'approval-ref' is required for mode rollback"),
-        ({"mode": "apply", **GOOD, "review_by": "soon"}, "input 'review-by' must be an ISO-8601 timestamp"),
+        (
+            {"mode": "apply", **GOOD, "review_by": "soon"},
+            "input 'review-by' must be an RFC 3339 timestamp like 2027-06-30T00:00:00Z",
+        ),
         ({"mode": "apply", **GOOD, "review_by": "2020-01-01T00:00:00Z"}, "input 'review-by' must be in the future"),
         (
             {"mode": "apply", **GOOD, "persist": "force"},
@@ -426,15 +429,18 @@ def test_hold_under_fail_on_hold_fails_with_the_gates_and_keeps_outputs(
     assert "artifact-id" not in outputs
 
 
-def test_missing_governance_is_one_error_naming_the_input(
+def test_missing_governance_is_one_error_naming_the_input_and_leaves_a_refused_record(
     runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    registry_before = (runner_env["workspace"] / FLEET / "registry.v1.json").read_bytes()
     set_inputs(monkeypatch, mode="apply")
     code, out = run_main(capsys)
     assert code == 1
     assert errors_in(out) == ["input 'by' is required for mode apply"]
-    assert runner_env["output"].read_text() == ""
-    assert not (runner_env["workspace"] / RESULT).exists()
+    outputs = parse_file_command_outputs(runner_env["output"].read_text())
+    assert (outputs["status"], outputs["reason-codes"]) == ("refused", "action_governance_missing")
+    assert json.loads((runner_env["workspace"] / RESULT).read_text())["status"] == "refused"
+    assert (runner_env["workspace"] / FLEET / "registry.v1.json").read_bytes() == registry_before
 
 
 def test_a_bad_input_after_the_paths_still_changes_nothing(
@@ -446,8 +452,11 @@ def test_a_bad_input_after_the_paths_still_changes_nothing(
     assert code == 1
     assert errors_in(out) == ["input 'review-by' must be in the future"]
     assert not (runner_env["workspace"] / FLEET / "promotion-ci-result.json").exists()
-    assert not (runner_env["workspace"] / RESULT).exists()
-    assert runner_env["summary"].read_text() == ""
+    assert not (runner_env["workspace"] / FLEET / "promotion-state.json").exists()
+    assert json.loads((runner_env["workspace"] / RESULT).read_text())["refusalReasonCode"] == "action_input_invalid"
+    summary = runner_env["summary"].read_text()
+    assert "## Ops Manager Promotion CI" not in summary
+    assert summary.count("## Ops Manager Promotion Orchestration") == 1
 
 
 def test_a_repo_path_outside_the_workspace_changes_nothing(
@@ -458,6 +467,8 @@ def test_a_repo_path_outside_the_workspace_changes_nothing(
     assert code == 1
     assert errors_in(out) == ["input 'repo-path' leaves the workspace: ../"]
     assert not (runner_env["workspace"] / RESULT).exists()
+    assert not (runner_env["workspace"].parent / RESULT).exists()
+    assert parse_file_command_outputs(runner_env["output"].read_text())["status"] == "refused"
 
 
 def test_hostile_inputs_never_become_workflow_commands(

@@ -9,6 +9,8 @@ as ``tests.action_harness.fixtures``. It provides:
   ``INPUT_*`` / ``GITHUB_*`` variables, returning exit code, outputs, step summary and the
   workflow commands the runner would have acted on;
 * ``parse_workflow_commands``: the runner's reading of a log, honouring ``stop-commands``.
+* ``give_workspace_to`` / ``foreign_owners``: a workspace owned by the runner's user
+  (``RUNNER_OWNER``, 1001:121) and what in it belongs to someone else after a run.
 
 Environment: ``PROMOTION_ROLLOUT_REQUIRE_DOCKER=1`` turns a missing engine into a failure;
 ``PROMOTION_ROLLOUT_IMAGE`` tests a prebuilt image; ``PROMOTION_ROLLOUT_BASE_IMAGE`` picks the
@@ -162,6 +164,27 @@ def make_workspace(parent: Path, *, fresh_drills: bool = True) -> Path:
             capture_output=True,
         )
     return workspace
+
+
+RUNNER_OWNER = (1001, 121)
+"""The uid and gid a hosted runner's user has; the workspace it checks out belongs to them."""
+
+
+def give_workspace_to(workspace: Path, uid: int, gid: int) -> None:
+    """Make the workspace and everything in it belong to ``uid``:``gid``, as a runner's checkout does."""
+    os.chown(workspace, uid, gid)
+    for path in workspace.rglob("*"):
+        os.chown(path, uid, gid, follow_symlinks=False)
+
+
+def foreign_owners(workspace: Path, owner: tuple[int, int]) -> dict[str, tuple[int, int]]:
+    """Every entry of the workspace (itself included) not owned by ``owner``, with its owner; links not followed."""
+    found: dict[str, tuple[int, int]] = {}
+    for path in (workspace, *workspace.rglob("*")):
+        info = path.lstat()
+        if (info.st_uid, info.st_gid) != owner:
+            found[path.relative_to(workspace).as_posix() or "."] = (info.st_uid, info.st_gid)
+    return found
 
 
 def registry_rollout(workspace: Path) -> dict[str, Any]:
