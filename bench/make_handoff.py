@@ -20,7 +20,7 @@ def records(size: str) -> list[str]:
     block = []
     for i in range(1000):
         record: dict[str, object] = {
-            "timestamp": f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+            "timestamp": f"2026-10-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
             "category": categories[i % 3],
         }
         if size == "large":

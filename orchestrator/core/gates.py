@@ -6,14 +6,15 @@ when it has no reasons; missing or invalid evidence is always a reason (fail clo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from statistics import median_low
 
 from orchestrator.core.evidence.common import BACKLOG, DRILLS, GOVERNANCE, RELIABILITY, SAFETY
 from orchestrator.core.evidence.drills import DrillEvidence
 from orchestrator.core.evidence.fleet_status import FleetStatusEvidence
-from orchestrator.core.evidence.handoff import HandoffWindow
+from orchestrator.core.evidence.handoff import HandoffWindow, RunCounts
 from orchestrator.core.models import (
     DecisionSummary,
     DrillAssessment,
@@ -82,15 +83,63 @@ def governance_gate(status: FleetStatusEvidence) -> GovernanceGate:
     )
 
 
+WEIGHT_CAP = 4
+"""A run weighs at most this many times the median requested count of the window's runs."""
+
+
+@dataclass(frozen=True)
+class JudgedRates:
+    """The window's ambiguity and failure rates as the gate judges them."""
+
+    ambiguity: float
+    failure: float
+
+
+def capped_rates(runs: Sequence[RunCounts]) -> JudgedRates:
+    """The rates with every run's weight capped: a run whose requested count is above ``WEIGHT_CAP``
+    times the median requested count (the lower middle one for an even number; runs that requested
+    nothing are left out) counts as that many requests, its ambiguous and failed intents scaled
+    down in the same proportion. When no run is that large, these are the plain rates."""
+    sizes = sorted(r.requested for r in runs if r.requested > 0)
+    if not sizes:
+        return JudgedRates(0.0, 0.0)
+    cap = WEIGHT_CAP * median_low(sizes)
+    attempted, ambiguous, failed = 0, 0.0, 0.0
+    for run in runs:
+        weight = min(run.requested, cap)  # exact: a run under the cap keeps its own counts
+        attempted += weight
+        ambiguous += run.ambiguous * weight / (run.requested or 1)
+        failed += run.failed * weight / (run.requested or 1)
+    return JudgedRates(ambiguous / attempted, failed / attempted)
+
+
+def judged_rates(runs: Sequence[RunCounts]) -> JudgedRates:
+    """Each rate is the larger of the plain rate (every intent counted once, as the reference does)
+    and the capped rate (``capped_rates``). So no single run can outvote the rest: a huge clean run
+    weighs no more than ``WEIGHT_CAP`` ordinary ones, and a huge failing run still fails the window
+    at its face value. For a window of runs of similar size both rates are equal, and equal to the
+    reference's."""
+    attempted = sum(r.requested for r in runs)
+    plain = JudgedRates(rate(sum(r.ambiguous for r in runs), attempted), rate(sum(r.failed for r in runs), attempted))
+    capped = capped_rates(runs)
+    return JudgedRates(max(plain.ambiguity, capped.ambiguity), max(plain.failure, capped.failure))
+
+
 def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeReliabilityGate:
+    """The outcome reliability gate over the window's runs (see ``judged_rates`` for the rates).
+
+    The counts reported are the plain sums; the rates reported are the judged ones, which equal
+    the plain ``ambiguous / attempted`` and ``failed / attempted`` unless one run requested more
+    than ``WEIGHT_CAP`` times the window's median (docs/contract.md, "One run cannot outvote the
+    window").
+    """
     handoff = evidence.handoff
     runs = handoff.runs if handoff is not None else []
     attempted = sum(r.requested for r in runs)
     executed = sum(r.executed for r in runs)
     ambiguous = sum(r.ambiguous for r in runs)
     failed = sum(r.failed for r in runs)
-    ambiguity_rate = rate(ambiguous, attempted)
-    failure_rate = rate(failed, attempted)
+    rates = judged_rates(runs)
     invalid = evidence.handoff_unreadable is not None or (handoff is not None and handoff.error_count > 0)
     sample = len(runs)
     reasons: list[str] = []
@@ -102,9 +151,9 @@ def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeRelia
         reasons.append(ReasonCode.AUTONOMOUS_SAMPLE_INSUFFICIENT)
     if sample >= thresholds.min_sample_size and attempted == 0:
         reasons.append(ReasonCode.AUTONOMOUS_ATTEMPTS_ZERO)
-    if attempted > 0 and ambiguity_rate > thresholds.max_ambiguity_rate:
+    if attempted > 0 and rates.ambiguity > thresholds.max_ambiguity_rate:
         reasons.append(ReasonCode.AUTONOMOUS_AMBIGUITY_RATE_EXCEEDED)
-    if attempted > 0 and failure_rate > thresholds.max_failure_rate:
+    if attempted > 0 and rates.failure > thresholds.max_failure_rate:
         reasons.append(ReasonCode.AUTONOMOUS_FAILURE_RATE_EXCEEDED)
     return OutcomeReliabilityGate(
         status=_status(not reasons),
@@ -114,8 +163,8 @@ def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeRelia
         executed=executed,
         ambiguous=ambiguous,
         failed=failed,
-        ambiguity_rate=ambiguity_rate,
-        failure_rate=failure_rate,
+        ambiguity_rate=rates.ambiguity,
+        failure_rate=rates.failure,
     )
 
 

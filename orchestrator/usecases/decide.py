@@ -28,12 +28,15 @@ def _fleet_status(layout: FleetLayout, now: datetime) -> tuple[FleetStatusEviden
     return fleet_status_evidence(derive_fleet_status(load_fleet_state(layout, now), now)), "generated"
 
 
-def _handoff(layout: FleetLayout, thresholds: Thresholds) -> tuple[HandoffWindow | None, EvidenceError | None]:
+def _handoff(
+    layout: FleetLayout, thresholds: Thresholds, now: datetime
+) -> tuple[HandoffWindow | None, EvidenceError | None]:
+    """The handoff window; ``now`` judges how far in the future a run's timestamp may be."""
     blocks, error = handoff_blocks(layout.handoff_telemetry, RELIABILITY)
     if blocks is None:
         return None, error
     try:
-        return scan_handoff(blocks, thresholds.window_executions, str(layout.handoff_telemetry)), None
+        return scan_handoff(blocks, thresholds.window_executions, str(layout.handoff_telemetry), now=now), None
     except OSError as exc:
         return None, unreadable(layout.handoff_telemetry, RELIABILITY, exc)
 
@@ -45,9 +48,12 @@ def _drills(layout: FleetLayout, now: datetime) -> tuple[DrillEvidence | None, E
     return read_drill_state(doc, str(layout.drill_state), REQUIRED_DRILLS, now), None
 
 
-def gather_evidence(layout: FleetLayout, thresholds: Thresholds, now: datetime) -> tuple[Evidence, str]:
-    status, status_source = _fleet_status(layout, now)
-    handoff, handoff_error = _handoff(layout, thresholds)
+def gather_evidence(
+    layout: FleetLayout, thresholds: Thresholds, now: datetime, status: FleetStatusEvidence | None = None
+) -> tuple[Evidence, str]:
+    """Every piece of evidence; ``status`` stands in for the fleet status when a hook printed it."""
+    status, status_source = (status, "generated") if status is not None else _fleet_status(layout, now)
+    handoff, handoff_error = _handoff(layout, thresholds, now)
     drills, drill_error = _drills(layout, now)
     evidence = Evidence(
         status=status,
@@ -59,9 +65,16 @@ def gather_evidence(layout: FleetLayout, thresholds: Thresholds, now: datetime) 
     return evidence, status_source
 
 
-def evaluate(layout: FleetLayout, thresholds: Thresholds, *, now: datetime, trace_id: str) -> PromotionState:
+def evaluate(
+    layout: FleetLayout,
+    thresholds: Thresholds,
+    *,
+    now: datetime,
+    trace_id: str,
+    status: FleetStatusEvidence | None = None,
+) -> PromotionState:
     """The decision over the fleet's current evidence; reads only, writes nothing."""
-    evidence, status_source = gather_evidence(layout, thresholds, now)
+    evidence, status_source = gather_evidence(layout, thresholds, now, status)
     source = PromotionSource(
         repo_path=str(layout.repo),
         fleet_status_source="file" if status_source == "file" else "generated",

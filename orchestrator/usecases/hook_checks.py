@@ -13,8 +13,7 @@ from pathlib import Path
 
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.evidence.fleet_status import read_fleet_status
-from orchestrator.core.gates import Evidence, decide
-from orchestrator.core.models import PromotionSource, PromotionState, RolloutPoint, Thresholds
+from orchestrator.core.models import PromotionState, RolloutPoint, Thresholds
 from orchestrator.hooks.config import Hook, PhaseHooks
 from orchestrator.hooks.readback import RegistryReadBack, parse_document, registry_readback
 from orchestrator.hooks.runner import run_hook, scratch_copy
@@ -43,26 +42,7 @@ def _evaluate_with_status(
 ) -> PromotionState:
     """The gates over the status the hook printed and the fleet's own handoff and drill evidence."""
     status = read_fleet_status(_status_from_hook(hook, layout), f"{hook.variable} output")
-    # the same readers decide.gather_evidence uses for the two other kinds of evidence
-    handoff, handoff_error = decide_usecase._handoff(layout, thresholds)
-    drills, drill_error = decide_usecase._drills(layout, now)
-    evidence = Evidence(
-        status=status,
-        handoff=handoff,
-        drills=drills,
-        handoff_unreadable=handoff_error,
-        drill_state_unreadable=drill_error,
-    )
-    source = PromotionSource(
-        repo_path=str(layout.repo),
-        fleet_status_source="generated",
-        fleet_status_file=None,
-        handoff_telemetry_file=str(layout.handoff_telemetry),
-        drill_state_file=str(layout.drill_state),
-        promotion_state_file=str(layout.promotion_state),
-        promotion_telemetry_file=str(layout.promotion_telemetry),
-    )
-    return decide(evidence, thresholds, now=now, trace_id=trace_id, source=source)
+    return decide_usecase.evaluate(layout, thresholds, now=now, trace_id=trace_id, status=status)
 
 
 def evaluate_decision(
