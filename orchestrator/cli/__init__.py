@@ -1,6 +1,6 @@
 """Command-line entry point: one subcommand per reference script, same flags and exit codes.
 
-Each subcommand lives in ``orchestrator.cli.<name>`` and exposes ``add_parser`` and ``run``;
+Each subcommand lives in ``orchestrator.cli.<name>`` and exposes ``add_arguments`` and ``run``;
 modules are imported only when their subcommand is chosen so a dry run stays cheap.
 """
 
@@ -10,10 +10,28 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, Protocol, cast
+from typing import Protocol, cast
 
 from orchestrator import __version__
-from orchestrator.core.errors import OrchestratorError
+from orchestrator.cli.usage import Parser, help_hint
+from orchestrator.core.errors import InvalidInput, OrchestratorError
+
+DESCRIPTION = """\
+Decide whether a fleet's guarded-autonomous rollout may grow, then change the
+fleet registry under governance, with an audit trail. A drop-in for the
+ops-manager promotion scripts: same flags, same JSON, same exit codes.
+
+The usual order: gates (or ci in a pipeline) says promote or hold and, on
+hold, what would have to change; apply expands, resumes or rolls back the
+canary share; orchestrate does both in one step; status and registry show the
+fleet's state and configuration.
+
+Every command reads the fleet under --repo (files under
+<repo>/.superloop/ops-manager/fleet/ by default), prints JSON on stdout
+(--format text for a terminal), and exits 0 on success, 1 when refused (one
+"error:" line on stderr) and 2 on a hold under --fail-on-hold. Each command
+lists its flags with --help.
+"""
 
 COMMANDS: dict[str, str] = {
     "gates": "Evaluate the promotion gates and write the promotion state.",
@@ -29,15 +47,6 @@ class CommandModule(Protocol):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
     def run(self, args: argparse.Namespace) -> int: ...
-
-
-class _Parser(argparse.ArgumentParser):
-    """Argument errors become the contract's one-line ``error:`` with exit code 1."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"error: {' '.join(message.split())}\n")
-        raise SystemExit(1)
 
 
 def _load(name: str) -> CommandModule:
@@ -75,20 +84,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args_list: list[str]) -> int:
     _check_text(args_list)
-    parser = _Parser(prog="promotion-rollout", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = Parser(prog="promotion-rollout", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"promotion-rollout {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     chosen = next((a for a in args_list if not a.startswith("-")), None)
+    command_parsers: dict[str, Parser] = {}
     for name, help_text in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parsers[name] = command_parser
         if name == chosen:
             _load(name).add_arguments(command_parser)
-    args = parser.parse_args(args_list)
+    args, extras = parser.parse_known_args(args_list)
     if args.command is None:
-        parser.print_help(sys.stderr)
-        sys.stderr.write("error: a command is required\n")
-        return 1
-    return _load(args.command).run(args)
+        parser.error(f"a command is required: {', '.join(COMMANDS)}")
+    command = command_parsers[args.command]
+    if extras:
+        command.refuse_unknown(extras)
+    try:
+        return _load(args.command).run(args)
+    except InvalidInput as exc:  # a flag's value: say where the flag is explained
+        raise OrchestratorError(exc.message + help_hint(command.prog)) from exc
 
 
 if __name__ == "__main__":

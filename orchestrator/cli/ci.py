@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from orchestrator.cli import common
-from orchestrator.runtime.clock import utc_now
 from orchestrator.runtime.environment import trace_id
 from orchestrator.usecases.ci import run_ci
 
@@ -19,23 +19,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_thresholds(parser)
     parser.add_argument("--trace-id", help="Trace id for this decision. Default: $OPS_MANAGER_TRACE_ID or a UUID.")
     common.add_ci_flags(parser)
+    common.add_now(parser)
     common.add_output(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
+    now = common.now(args)
     thresholds = common.thresholds(args)
     layout = common.layout(args, (*common.EVIDENCE_KEYS, *common.DECISION_KEYS, "ci_summary", "ci_result"))
     hooks = common.hook_context("ci", args)
     outcome = run_ci(
         layout,
         thresholds,
-        now=utc_now(),
+        now=now,
         trace_id=trace_id(args.trace_id),
         skip_on_missing_evidence=args.skip_on_missing_evidence,
         fail_on_hold=args.fail_on_hold,
         hooks=hooks,
     )
     common.publish_summary(outcome.summary)
-    common.emit(outcome.payload, args.pretty)
-    return 2 if args.fail_on_hold and outcome.hold else 0
+    if common.wants_text(args):
+        from orchestrator.render.text import print_ci
+
+        print_ci(sys.stdout, outcome.payload, outcome.state)
+    else:
+        common.emit(outcome.payload, args.pretty)
+    if args.fail_on_hold and outcome.hold:
+        common.report_hold(outcome.payload.get("summary", {}).get("failedGates", []))
+        return 2
+    return 0

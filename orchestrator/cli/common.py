@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from orchestrator.core.errors import InvalidInput
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import Thresholds
 from orchestrator.core.thresholds import parse_thresholds
+from orchestrator.core.timestamps import parse_ts
 from orchestrator.hooks.config import HookContext, hooks_for
+from orchestrator.runtime.clock import utc_now
 from orchestrator.runtime.environment import given_trace_id, hook_variables, step_summary_path
 from orchestrator.store.files import append_text
 from orchestrator.store.layout import DEFAULTS, FleetLayout
@@ -37,7 +41,12 @@ def add_file(parser: argparse.ArgumentParser, flag: str, key: str, label: str) -
 
 
 def add_repo(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--repo", default="", help="Repository holding the fleet artifacts (required).")
+    parser.add_argument(
+        "--repo",
+        required=True,
+        metavar="PATH",
+        help="Repository holding the fleet (the folder that contains .superloop/); required.",
+    )
 
 
 def require_repo(args: argparse.Namespace) -> None:
@@ -102,7 +111,9 @@ def hook_context(command: str, args: argparse.Namespace) -> HookContext:
 
 
 def add_ci_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--fail-on-hold", action="store_true", help="Exit 2 when the decision is hold.")
+    parser.add_argument(
+        "--fail-on-hold", action="store_true", help="Exit 2 when the decision is hold (stderr names the failed gates)."
+    )
     parser.add_argument(
         "--skip-on-missing-evidence",
         action="store_true",
@@ -111,10 +122,56 @@ def add_ci_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def add_governance(parser: argparse.ArgumentParser) -> None:
+    from orchestrator.core.apply_request import REVIEW_BY_EXAMPLE  # only the mutating commands load it
+
     parser.add_argument("--by", default="", help="Governance actor identity for the mutation.")
     parser.add_argument("--approval-ref", default="", help="Governance approval or change reference.")
     parser.add_argument("--rationale", default="", help="Governance rationale.")
-    parser.add_argument("--review-by", default="", help="Governance review deadline, ISO-8601, in the future.")
+    parser.add_argument(
+        "--review-by",
+        default="",
+        metavar="TIMESTAMP",
+        help=f"Governance review deadline in the future, RFC 3339 like {REVIEW_BY_EXAMPLE}"
+        " (a date alone is read as midnight UTC).",
+    )
+
+
+def review_by(args: argparse.Namespace) -> str:
+    """``--review-by`` as stored: a date alone becomes its midnight UTC, and the operator is told."""
+    from orchestrator.core.apply_request import review_by_from_date
+
+    value: str = args.review_by
+    full = review_by_from_date(value)
+    if full is None:
+        return value
+    sys.stderr.write(f"note: --review-by {value} read as {full}\n")
+    return full
+
+
+def add_now(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--now",
+        default=None,
+        metavar="ISO-8601",
+        help="Evaluate as of this instant, e.g. 2026-03-01T00:00:00Z (no offset means UTC),"
+        " so a run can be reproduced. Default: the current time.",
+    )
+
+
+def parse_now(text: str | None) -> datetime:
+    """The evaluation instant from ``--now``; the wall clock is read only when it is not given."""
+    if text is None:
+        return utc_now()
+    moment = parse_ts(text)
+    if moment is None:
+        moment = parse_ts(f"{text}Z")
+    if moment is None:
+        raise InvalidInput("now", "must be an ISO-8601 timestamp like 2026-03-01T00:00:00Z", got=text)
+    return moment
+
+
+def now(args: argparse.Namespace) -> datetime:
+    return parse_now(getattr(args, "now", None))
 
 
 def add_seam(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +189,22 @@ def add_seam(parser: argparse.ArgumentParser) -> None:
 
 def add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pretty", action="store_true", help="Indent the JSON printed on stdout.")
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="What stdout gets: json (the contract, for pipes and scripts) or text (tables for a"
+        " terminal; colour only on a terminal and without $NO_COLOR). Default: json",
+    )
+
+
+def wants_text(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "format", "json") == "text")
+
+
+def report_hold(failed_gates: Iterable[str]) -> None:
+    """Under ``--fail-on-hold`` (exit 2) stderr says which gates held, in one line that is not an error."""
+    sys.stderr.write(f"hold: failed gates: {', '.join(failed_gates) or 'none reported'}\n")
 
 
 def emit(payload: Any, pretty: bool) -> None:

@@ -7,23 +7,43 @@ import sys
 from datetime import datetime
 
 from orchestrator.cli import common
-from orchestrator.core.apply_request import parse_expand_step
+from orchestrator.core.apply_request import parse_expand_step, parse_rollback_to
 from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.orchestration import APPLY_INTENTS, MODES, Governance, OrchestrateRequest, validate_request
+from orchestrator.core.orchestration import (
+    APPLY_INTENTS,
+    EXIT_HOLD,
+    MODES,
+    Governance,
+    OrchestrateRequest,
+    parse_apply_intent,
+    parse_mode,
+    validate_request,
+)
 from orchestrator.github.options import GitHubOptions, parse_persist
-from orchestrator.runtime.clock import utc_now
 from orchestrator.runtime.environment import environment, trace_id
-from orchestrator.usecases.orchestrate import orchestrate
+from orchestrator.usecases.orchestrate import OrchestrationOutcome, orchestrate
 
 FILE_KEYS = (*common.EVIDENCE_KEYS, "ci_result", "ci_summary", "orchestrate_result", "orchestrate_summary")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mode", default="", help="Orchestration mode: dry_run, apply or rollback.")
     parser.add_argument(
-        "--apply-intent", default="expand", help="Intent for mode apply: expand or resume. Default: expand"
+        "--mode",
+        required=True,
+        metavar="{" + ",".join(MODES) + "}",
+        help="Orchestration mode (required): dry_run decides and previews; apply decides, then expands or"
+        " resumes on promote; rollback pauses autonomous expansion and keeps the canary share for a later"
+        " resume, whatever the decision.",
+    )
+    parser.add_argument(
+        "--apply-intent", default="expand", choices=APPLY_INTENTS, help="Intent for mode apply. Default: expand"
     )
     parser.add_argument("--expand-step", default="25", help="Canary percentage added by expand (1..100). Default: 25")
+    parser.add_argument(
+        "--rollback-to",
+        metavar="PERCENT",
+        help="With --mode rollback: also set the canary share to PERCENT (0..100). Default: keep the share.",
+    )
     common.add_repo(parser)
     common.add_evidence_inputs(parser)
     common.add_thresholds(parser)
@@ -35,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_seam(parser)
     common.add_governance(parser)
     add_github(parser)
+    common.add_now(parser)
     common.add_output(parser)
 
 
@@ -43,6 +64,7 @@ def add_github(parser: argparse.ArgumentParser) -> None:
     github.add_argument(
         "--persist",
         default="none",
+        choices=("none", "commit", "pull-request"),
         help="Make the apply durable: none (edit files only), commit (one commit on the branch), "
         "pull-request (a commit on a new branch and a pull request). Default: none",
     )
@@ -72,16 +94,16 @@ def github_options(args: argparse.Namespace) -> GitHubOptions:
 
 def request_from(args: argparse.Namespace, now: datetime) -> OrchestrateRequest:
     """The typed request; every flag is judged here, before any file is read."""
-    if args.mode not in MODES:
-        raise OrchestratorError("--mode must be one of dry_run, apply, rollback")
-    if args.apply_intent not in APPLY_INTENTS:
-        raise OrchestratorError("--apply-intent must be one of expand, resume")
+    mode = parse_mode(args.mode)
     request = OrchestrateRequest(
-        mode=args.mode,
-        apply_intent=args.apply_intent,
+        mode=mode,
+        apply_intent=parse_apply_intent(args.apply_intent),
         expand_step=parse_expand_step(args.expand_step),
         governance=Governance(
-            by=args.by, approval_ref=args.approval_ref, rationale=args.rationale, review_by=args.review_by
+            by=args.by,
+            approval_ref=args.approval_ref,
+            rationale=args.rationale,
+            review_by=common.review_by(args) if mode != "dry_run" else args.review_by,
         ),
         trace_id=trace_id(args.trace_id),
         thresholds=common.thresholds(args),
@@ -91,6 +113,7 @@ def request_from(args: argparse.Namespace, now: datetime) -> OrchestrateRequest:
         loop_id=args.loop_id or None,
         horizon_ref=args.horizon_ref or None,
         evidence_refs=tuple(ref for ref in args.evidence_ref if ref),
+        rollback_to=parse_rollback_to(args.rollback_to),
     )
     validate_request(request, now)
     return request
@@ -98,16 +121,21 @@ def request_from(args: argparse.Namespace, now: datetime) -> OrchestrateRequest:
 
 def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
-    now = utc_now()
+    now = common.now(args)
     request = request_from(args, now)
     options = github_options(args)
     layout = common.layout(args, FILE_KEYS)
     hooks = common.hook_context("orchestrate", args)
+    apply_hook = hooks.hooks.apply
+    if apply_hook is not None and request.rollback_to is not None and request.mode == "rollback":
+        raise OrchestratorError(
+            f"{apply_hook.variable} cannot be combined with --rollback-to (the hook has no such flag)"
+        )
     hook = None
     if options.active and request.mode != "dry_run":
-        if hooks.hooks.apply is not None:
+        if apply_hook is not None:
             raise OrchestratorError(
-                f"{hooks.hooks.apply.variable} cannot be combined with --persist, --require-approval or --require-checks"
+                f"{apply_hook.variable} cannot be combined with --persist, --require-approval or --require-checks"
             )
         from orchestrator.usecases.github_apply import GitHubApplyHook
 
@@ -117,7 +145,19 @@ def run(args: argparse.Namespace) -> int:
         common.publish_summary(outcome.ci.summary)
     common.publish_summary(outcome.summary)
     common.warn(outcome.plan.warnings if outcome.plan else [])
-    common.emit(outcome.payload, args.pretty)
-    if outcome.error:
-        sys.stderr.write(f"error: {outcome.error}\n")
+    show(args, outcome)
     return outcome.exit_code
+
+
+def show(args: argparse.Namespace, outcome: OrchestrationOutcome) -> None:
+    """The result on stdout; on stderr the refusal (exit 1) or the held gates (exit 2)."""
+    if common.wants_text(args):
+        from orchestrator.render.text import print_orchestration
+
+        print_orchestration(sys.stdout, outcome.result, outcome.ci.state if outcome.ci else None)
+    else:
+        common.emit(outcome.payload, args.pretty)
+    if outcome.exit_code == EXIT_HOLD:
+        common.report_hold(outcome.result.summary.failed_gates)
+    elif outcome.error:
+        sys.stderr.write(f"error: {outcome.error}\n")

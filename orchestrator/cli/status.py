@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 
 from orchestrator.cli import common
-from orchestrator.core.errors import OrchestratorError
-from orchestrator.core.timestamps import parse_ts
-from orchestrator.runtime.clock import utc_now
 from orchestrator.usecases.status import fleet_status
 
 _FILE_FLAGS: tuple[tuple[str, str, str], ...] = (
@@ -28,36 +24,24 @@ _FILE_FLAGS: tuple[tuple[str, str, str], ...] = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--repo", default="", metavar="PATH", help="Repository holding the fleet (required).")
+    common.add_repo(parser)
     for flag, key, label in _FILE_FLAGS:
         common.add_file(parser, flag, key, f"{label} path")
-    parser.add_argument(
-        "--now",
-        default=None,
-        metavar="ISO-8601",
-        help="Evaluation time, e.g. 2026-03-01T00:00:00Z (no offset means UTC). Default: the current time.",
-    )
-    parser.add_argument("--pretty", action="store_true", help="Pretty-print output JSON.")
-
-
-def parse_now(text: str | None) -> datetime:
-    """The evaluation instant from ``--now``; the wall clock is read only when it is not given."""
-    if text is None:
-        return utc_now()
-    moment = parse_ts(text)
-    if moment is None:
-        moment = parse_ts(f"{text}Z")
-    if moment is None:
-        raise OrchestratorError(f"--now must be an ISO-8601 timestamp like 2026-03-01T00:00:00Z: {text}")
-    return moment
+    common.add_now(parser)
+    common.add_output(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     common.require_repo(args)
-    now = parse_now(args.now)
+    now = common.now(args)
     layout = common.layout(args, [key for _, key, _ in _FILE_FLAGS])
     registry_hook = common.hook_context("status", args).hooks.registry
     status = fleet_status(layout, now, registry_hook=registry_hook).to_json()
+    if common.wants_text(args):
+        from orchestrator.render.text import print_status
+
+        print_status(sys.stdout, status)
+        return 0
     if args.pretty:
         text = json.dumps(status, indent=2, ensure_ascii=False)
     else:

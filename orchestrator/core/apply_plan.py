@@ -77,6 +77,7 @@ def plan_apply(
     warnings = _log_warnings(apply_log)
     replay = find_replay(apply_log.records, request)
     if replay is not None:
+        _refuse_other_rollback_to(replay[1], request)
         current = _current_point(registry_text, registry_label)
         record, replayed = with_current(replay[1], current)
         warnings.append(f"idempotency key {request.idempotency_key!r} {describe_replay(record, current)}")
@@ -141,11 +142,28 @@ def _check_registry(doc: dict[str, Any], intent: Intent, now: datetime, registry
 
 
 def _point_after(before: RolloutPoint, request: ApplyRequest) -> RolloutPoint:
-    """Expand widens the canary (capped at 100); rollback pauses; resume and expand unpause."""
+    """Expand widens the canary (capped at 100); rollback pauses; resume and expand unpause.
+
+    A rollback keeps the share for a later resume, as the reference does, unless it was asked to
+    set it back too (``rollback_to``).
+    """
     canary = before.canary_percent
     if request.intent == "expand":
         canary = min(100, canary + request.expand_step)
+    elif request.intent == "rollback" and request.rollback_to is not None:
+        canary = request.rollback_to
     return RolloutPoint(canary_percent=canary, manual_pause=request.intent == "rollback")
+
+
+def _refuse_other_rollback_to(prior: dict[str, Any], request: ApplyRequest) -> None:
+    """A key names one rollback: replaying it for another ``--rollback-to`` would answer the wrong question."""
+    recorded = prior.get("rollbackTo")
+    if request.intent == "rollback" and recorded != request.rollback_to:
+        was, now = ("none" if value is None else str(value) for value in (recorded, request.rollback_to))
+        raise OrchestratorError(
+            f"idempotency key {request.idempotency_key!r} was used for rollback-to {was};"
+            f" refusing to reuse it for rollback-to {now}"
+        )
 
 
 def _edited_registry(
@@ -186,6 +204,7 @@ def _apply_record(
         rollout=rollout,
         files=files,
         reason_codes=reason_codes,
+        **({"rollbackTo": request.rollback_to} if request.rollback_to is not None else {}),
     )
 
 

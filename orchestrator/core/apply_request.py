@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from orchestrator.core.errors import InvalidInput
+from orchestrator.core.errors import InvalidInput, MissingInputs, invalid_choice
 from orchestrator.core.freetext import check_all
 from orchestrator.core.models import Intent
-from orchestrator.core.timestamps import parse_ts
+from orchestrator.core.timestamps import format_ts, parse_date_only, parse_ts
 
 INTENTS: tuple[Intent, ...] = ("expand", "resume", "rollback")
+REVIEW_BY_EXAMPLE = "2027-06-30T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -33,30 +34,66 @@ class ApplyRequest:
     evidence_refs: tuple[str, ...] = ()
     overrides: tuple[str, ...] = ()
     """Why a rollback went ahead despite a failed check; recorded in the record's reasonCodes."""
+    rollback_to: int | None = None
+    """A rollback that also sets the canary share to this percent (``--rollback-to``); off by default."""
 
 
 def validate_review_by(review_by: str, now: datetime) -> datetime:
     stamp = parse_ts(review_by)
     if stamp is None:
-        raise InvalidInput("review-by", "must be an ISO-8601 timestamp")
+        date = parse_date_only(review_by)
+        example = format_ts(date) if date is not None else REVIEW_BY_EXAMPLE
+        raise InvalidInput("review-by", f"must be an RFC 3339 timestamp like {example}", got=review_by)
     if stamp <= now:
-        raise InvalidInput("review-by", "must be in the future")
+        raise InvalidInput("review-by", "must be in the future", got=review_by)
     return stamp
+
+
+def review_by_from_date(review_by: str) -> str | None:
+    """The full timestamp a date-only review deadline stands for (midnight UTC), or ``None``.
+
+    Only the command line reads a date this way, and says so; the value stored is the timestamp.
+    """
+    date = parse_date_only(review_by)
+    return format_ts(date) if date is not None else None
 
 
 def validate_expand_step(step: int) -> None:
     """The one range check of a canary step, whichever command or input it came from."""
     if not 1 <= step <= 100:
-        raise InvalidInput("expand-step", "must be an integer between 1 and 100")
+        raise InvalidInput("expand-step", "must be an integer between 1 and 100", got=str(step))
+
+
+def _percent(raw: str, option: str, problem: str, low: int) -> int:
+    """A percent from its text: digits only, so ``+5`` or ``1e2`` are refused as the reference does."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw.lstrip("0")) > 3:
+        raise InvalidInput(option, problem, got=raw)
+    value = int(raw.lstrip("0") or "0")
+    if not low <= value <= 100:
+        raise InvalidInput(option, problem, got=raw)
+    return value
 
 
 def parse_expand_step(raw: str) -> int:
-    """A canary step from its text: digits only, so ``+5`` or ``1e2`` are refused as the reference does."""
-    if not raw or not raw.isascii() or not raw.isdigit() or len(raw.lstrip("0")) > 3:
-        raise InvalidInput("expand-step", "must be an integer between 1 and 100")
-    step = int(raw.lstrip("0") or "0")
-    validate_expand_step(step)
-    return step
+    """A canary step from its text, 1..100."""
+    return _percent(raw, "expand-step", "must be an integer between 1 and 100", 1)
+
+
+def parse_rollback_to(raw: str | None) -> int | None:
+    """The canary share a rollback sets (``--rollback-to``), 0..100; ``None`` when not asked for."""
+    if raw is None:
+        return None
+    return _percent(raw, "rollback-to", "must be an integer between 0 and 100", 0)
+
+
+def validate_rollback_to(rollback_to: int | None, intent: str, *, where: str = "--intent") -> None:
+    """``--rollback-to`` is a rollback's option only, and a percent."""
+    if rollback_to is None:
+        return
+    if not 0 <= rollback_to <= 100:
+        raise InvalidInput("rollback-to", "must be an integer between 0 and 100", got=str(rollback_to))
+    if intent != "rollback":
+        raise InvalidInput("rollback-to", f"applies only to {where} rollback (got {where} {intent})")
 
 
 def validate_intent(intent: str) -> Intent:
@@ -64,12 +101,13 @@ def validate_intent(intent: str) -> Intent:
     for known in INTENTS:
         if intent == known:
             return known
-    raise InvalidInput("intent", "must be one of expand, resume, rollback")
+    raise invalid_choice("intent", intent, INTENTS)
 
 
 def validate_request_fields(request: ApplyRequest) -> None:
     validate_intent(request.intent)
     validate_expand_step(request.expand_step)
+    validate_rollback_to(request.rollback_to, request.intent)
     require_governance(request.by, request.approval_ref, request.rationale, request.review_by)
     check_references(
         request.trace_id, request.idempotency_key, request.loop_id, request.horizon_ref, request.evidence_refs
@@ -85,15 +123,14 @@ def check_references(
 
 
 def require_governance(by: str, approval_ref: str, rationale: str, review_by: str, *, context: str = "") -> None:
-    """Every mutation names who, which approval, why and until when; ``context`` ends the message."""
-    for flag, value in (
-        ("--by", by),
-        ("--approval-ref", approval_ref),
-        ("--rationale", rationale),
-        ("--review-by", review_by),
-    ):
-        if not value:
-            raise InvalidInput(flag.removeprefix("--"), f"is required{context}")
+    """Every mutation names who, which approval, why and until when; ``context`` ends the message.
+
+    Every missing one is named in the one refusal, so a second try is enough.
+    """
+    given = (("by", by), ("approval-ref", approval_ref), ("rationale", rationale), ("review-by", review_by))
+    missing = [option for option, value in given if not value]
+    if missing:
+        raise MissingInputs(missing, context)
     check_all([("by", by), ("approval-ref", approval_ref), ("rationale", rationale), ("review-by", review_by)])
 
 

@@ -17,8 +17,9 @@ from orchestrator.core.apply_request import (
     require_governance,
     validate_expand_step,
     validate_review_by,
+    validate_rollback_to,
 )
-from orchestrator.core.errors import InvalidInput
+from orchestrator.core.errors import invalid_choice
 from orchestrator.core.models import Mode, OrchestrationStatus, Thresholds
 from orchestrator.core.reasons import ReasonCode
 
@@ -51,6 +52,8 @@ class OrchestrateRequest:
     loop_id: str | None = None
     horizon_ref: str | None = None
     evidence_refs: tuple[str, ...] = ()
+    rollback_to: int | None = None
+    """Mode rollback only: also set the canary share to this percent (off by default: the share is kept)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def parse_mode(value: str) -> Mode:
     for mode in MODES:
         if value == mode:
             return mode
-    raise InvalidInput("mode", "must be one of dry_run, apply, rollback")
+    raise invalid_choice("mode", value, MODES)
 
 
 def parse_apply_intent(value: str) -> ApplyIntent:
@@ -87,7 +90,7 @@ def parse_apply_intent(value: str) -> ApplyIntent:
     for intent in APPLY_INTENTS:
         if value == intent:
             return intent
-    raise InvalidInput("apply-intent", "must be one of expand, resume")
+    raise invalid_choice("apply-intent", value, APPLY_INTENTS)
 
 
 def validate_request(request: OrchestrateRequest, now: datetime) -> None:
@@ -99,6 +102,7 @@ def validate_request(request: OrchestrateRequest, now: datetime) -> None:
     parse_mode(request.mode)
     parse_apply_intent(request.apply_intent)
     validate_expand_step(request.expand_step)
+    validate_rollback_to(request.rollback_to, request.mode, where="mode")
     if request.mode != "dry_run":
         gov = request.governance
         require_governance(gov.by, gov.approval_ref, gov.rationale, gov.review_by, context=f" for mode {request.mode}")
@@ -149,4 +153,5 @@ def apply_request(request: OrchestrateRequest, decision_file: str, overrides: tu
         horizon_ref=request.horizon_ref,
         evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, decision_file)),
         overrides=overrides,
+        rollback_to=request.rollback_to if request.mode == "rollback" else None,
     )

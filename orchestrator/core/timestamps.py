@@ -68,3 +68,21 @@ def parse_ts(value: object) -> datetime | None:
         return local.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
+
+
+_DATE_ONLY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+
+
+def parse_date_only(value: str) -> datetime | None:
+    """Midnight UTC of a calendar date written alone (``2027-06-30``), or ``None``.
+
+    Kept apart from ``parse_ts``, whose grammar stays strict: only a shell that says so to the
+    operator (``note: --review-by 2027-06-30 read as 2027-06-30T00:00:00Z``) reads a date this way.
+    """
+    match = _DATE_ONLY.fullmatch(value)
+    if match is None:
+        return None
+    try:
+        return datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=UTC)
+    except ValueError:
+        return None

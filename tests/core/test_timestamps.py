@@ -129,7 +129,7 @@ def _apply_accepts(text: str) -> bool:
         validate_review_by(text, datetime(1, 1, 1, tzinfo=UTC))
     except OrchestratorError as error:
         # A timestamp at or before the first instant is refused for being in the past, not unreadable.
-        return "ISO-8601" not in error.message
+        return "RFC 3339" not in error.message
     return True
 
 

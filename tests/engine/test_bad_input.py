@@ -288,8 +288,8 @@ def _thresholds(flag: str, value: str) -> list[str]:
 
 
 FLAG_CASES: list[tuple[str, list[str], str]] = [
-    ("gates-unknown-flag", ["gates", "--bogus"], "unrecognized arguments"),
-    ("gates-missing-value", ["gates", "--max-failure-rate"], "expected one argument"),
+    ("gates-unknown-flag", ["gates", "--bogus"], "unrecognized argument --bogus"),
+    ("gates-missing-value", ["gates", "--max-failure-rate"], "--max-failure-rate needs a value"),
     ("gates-rate-above-one", ["gates", "--max-failure-rate", "1.5"], "--max-failure-rate"),
     ("gates-rate-nan", ["gates", "--max-ambiguity-rate", "nan"], "--max-ambiguity-rate"),
     ("gates-rate-negative", ["gates", "--max-ambiguity-rate", "-0.1"], "--max-ambiguity-rate"),
@@ -299,7 +299,7 @@ FLAG_CASES: list[tuple[str, list[str], str]] = [
     ("gates-backlog-negative", ["gates", "--max-manual-backlog", "-1"], "--max-manual-backlog"),
     ("gates-drill-age-text", ["gates", "--max-drill-age-hours", "week"], "--max-drill-age-hours"),
     ("ci-rate-infinity", ["ci", "--max-failure-rate", "Infinity"], "--max-failure-rate"),
-    ("ci-unknown-flag", ["ci", "--skip-missing"], "unrecognized arguments"),
+    ("ci-unknown-flag", ["ci", "--skip-missing"], "unrecognized argument --skip-missing"),
     ("apply-intent-unknown", ["apply", "--intent", "explode", *GOVERNANCE_ARGS], "--intent"),
     ("apply-step-zero", ["apply", "--intent", "expand", "--expand-step", "0", *GOVERNANCE_ARGS], "--expand-step"),
     ("apply-step-101", ["apply", "--intent", "expand", "--expand-step", "101", *GOVERNANCE_ARGS], "--expand-step"),
@@ -352,7 +352,7 @@ FLAG_CASES: list[tuple[str, list[str], str]] = [
         "--expand-step",
     ),
     ("no-command", [], "command"),
-    ("unknown-command", ["promote-everything"], "invalid choice"),
+    ("unknown-command", ["promote-everything"], 'unknown command "promote-everything"'),
 ]
 
 

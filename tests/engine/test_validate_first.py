@@ -11,8 +11,8 @@ from tests.engine.engine_support import Fleet, Runner, assert_one_line_error, tr
     ("review_by", "message"),
     [
         ("2000-01-01T00:00:00Z", "must be in the future"),
-        ("next tuesday", "ISO-8601"),
-        ("2027-06-30T00:00", "ISO-8601"),
+        ("next tuesday", 'must be an RFC 3339 timestamp like 2027-06-30T00:00:00Z (got "next tuesday")'),
+        ("2027-06-30T00:00", "must be an RFC 3339 timestamp like 2027-06-30T00:00:00Z"),
     ],
 )
 @pytest.mark.parametrize("mode", ["apply", "rollback"])

@@ -186,4 +186,6 @@ def test_invalid_persist_value_is_a_one_line_error(workspace: Path, capsys: pyte
     code = main(["orchestrate", "--repo", str(workspace), "--mode", "apply", "--persist", "force", *GOVERNANCE])
     _, err = capsys.readouterr()
     assert code == 1
-    assert err.strip().splitlines() == ["error: persist must be one of none, commit, pull-request, got 'force'"]
+    assert err.strip().splitlines() == [
+        'error: --persist must be one of none, commit, pull-request (got "force"); see promotion-rollout orchestrate --help'
+    ]
