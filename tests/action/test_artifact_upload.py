@@ -424,3 +424,73 @@ def test_fake_bound_to_all_interfaces_sends_clients_back_where_they_came_from(
         blob_calls = [r for r in wide.requests if r.kind in (STAGE_BLOCK, COMMIT_BLOCK_LIST)]
     assert result is not None
     assert [r.status for r in blob_calls] == [201, 201]
+
+
+FINALIZE_PATH = "/twirp/github.actions.results.api.v1.ArtifactService/FinalizeArtifact"
+
+
+class ActLikeService:
+    """CreateArtifact as act's artifact server answers it: a body with a field it does not know
+    (``mime_type``, newer than its protobuf definitions) gets HTTP 500 and no body at all."""
+
+    def __init__(self, httpserver: HTTPServer, *, never_accepts: bool = False) -> None:
+        self.create_bodies: list[dict[str, object]] = []
+        self.commit_content_types: list[str | None] = []
+        self.never_accepts = never_accepts
+        httpserver.expect_request(CREATE_PATH, method="POST").respond_with_handler(self.create)
+        httpserver.expect_request("/upload", method="PUT").respond_with_handler(self.blob)
+        httpserver.expect_request(FINALIZE_PATH, method="POST").respond_with_json({"ok": True, "artifactId": "9"})
+        self.upload_url = httpserver.url_for("/upload") + "?sig=abc"
+
+    def create(self, request: Request) -> Response:
+        body = json.loads(request.get_data())
+        self.create_bodies.append(body)
+        if "mime_type" in body or self.never_accepts:
+            return Response(b"", status=500)
+        return Response(json.dumps({"ok": True, "signedUploadUrl": self.upload_url}), content_type="application/json")
+
+    def blob(self, request: Request) -> Response:
+        if request.args.get("comp") == "blocklist":
+            self.commit_content_types.append(request.headers.get("x-ms-blob-content-type"))
+        return Response(b"", status=201)
+
+
+def test_a_service_that_cannot_decode_mime_type_gets_the_body_without_it(
+    httpserver: HTTPServer, entries: Entries, sleeper: SleepRecorder
+) -> None:
+    act = ActLikeService(httpserver)
+    env = {"ACTIONS_RUNTIME_TOKEN": mint_runtime_token(), "ACTIONS_RESULTS_URL": httpserver.url_for("/")}
+
+    result = upload_artifact("older-service", entries, env=env, sleep=sleeper)
+
+    assert result is not None
+    assert result.artifact_id == 9
+    first, second = act.create_bodies
+    assert first["mime_type"] == "application/zip"
+    assert second == {key: value for key, value in first.items() if key != "mime_type"}
+    assert act.commit_content_types == ["application/zip"]
+    assert sleeper.calls == [pytest.approx(3.0)]
+
+
+def test_the_fallback_stays_within_the_attempt_bound(
+    httpserver: HTTPServer, entries: Entries, sleeper: SleepRecorder
+) -> None:
+    act = ActLikeService(httpserver, never_accepts=True)
+    env = {"ACTIONS_RUNTIME_TOKEN": mint_runtime_token(), "ACTIONS_RESULTS_URL": httpserver.url_for("/")}
+
+    with pytest.raises(ArtifactUploadError, match=f"giving up after {MAX_ATTEMPTS} attempts: .*HTTP 500"):
+        upload_artifact("never", entries, env=env, sleep=sleeper)
+
+    assert len(act.create_bodies) == MAX_ATTEMPTS
+    assert ["mime_type" in body for body in act.create_bodies] == [True] + [False] * (MAX_ATTEMPTS - 1)
+
+
+def test_a_twirp_error_keeps_mime_type_on_retries(
+    service: FakeArtifactService, entries: Entries, sleeper: SleepRecorder
+) -> None:
+    service.fail_next(CREATE, 2, status=500)
+
+    upload_artifact("github-500", entries, env=service.env(), sleep=sleeper)
+
+    bodies = [r.json_body or {} for r in service.requests_of(CREATE)]
+    assert [body.get("mime_type") for body in bodies] == ["application/zip"] * 3

@@ -25,6 +25,10 @@ ARTIFACT_VERSION = 7
 """The ``version`` field ``@actions/artifact`` 6.x sends in ``CreateArtifact`` (the v4 service)."""
 ZIP_MIME_TYPE = "application/zip"
 """The content type of the zipped artifact, in ``CreateArtifact`` and on the committed blob."""
+CREATE_OPTIONAL_FIELDS = ("mime_type",)
+"""``CreateArtifact`` fields newer than the v4 service's first release: sent, but left out of the
+remaining attempts when the service cannot decode the body (act's artifact server, which predates
+them, answers HTTP 500 without a body; docs/artifacts.md)."""
 MAX_RETENTION_DAYS = 400
 """The longest retention GitHub offers on any plan; the repository's own cap comes from the runner."""
 
@@ -81,7 +85,7 @@ def upload_artifact(
         create_body["expires_at"] = expires_at
     create_body["version"] = ARTIFACT_VERSION
     create_body["mime_type"] = ZIP_MIME_TYPE
-    created = service.twirp("CreateArtifact", create_body)
+    created = service.twirp("CreateArtifact", create_body, optional=CREATE_OPTIONAL_FIELDS)
     signed_url = created.get("signed_upload_url", created.get("signedUploadUrl"))
     if created.get("ok") is not True or not isinstance(signed_url, str) or not signed_url:
         raise ArtifactUploadError("CreateArtifact: the artifact service did not accept the artifact")

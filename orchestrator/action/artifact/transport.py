@@ -3,6 +3,11 @@
 Failures worth another attempt (429, 5xx, an unreachable host, a body that is not JSON) are
 retried with the backoff ``@actions/artifact`` uses; every other failure is final. Messages are
 one line and the token is scrubbed from anything a server echoes.
+
+A Twirp call may name optional fields an older service cannot decode (act's artifact server
+answers a body with an unknown field with HTTP 500 and no body at all, where GitHub's service
+answers every error with a Twirp JSON error): after such an answer, the remaining attempts leave
+those fields out.
 """
 
 from __future__ import annotations
@@ -59,11 +64,16 @@ def backoff_delays(attempts: int = MAX_ATTEMPTS) -> Iterator[tuple[float, float]
 
 
 class _Retryable(Exception):
-    """A failure worth another attempt; ``reason`` is already safe to show."""
+    """A failure worth another attempt; ``reason`` is already safe to show.
 
-    def __init__(self, reason: str) -> None:
+    ``undecoded`` marks an HTTP 500 whose body is not a Twirp error (act's answer to a request
+    body it cannot decode).
+    """
+
+    def __init__(self, reason: str, *, undecoded: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.undecoded = undecoded
 
 
 class Transport:
@@ -74,17 +84,28 @@ class Transport:
         self._token = token
         self._sleep = sleep
         self._opener = urllib.request.build_opener(_RefuseRedirects())
+        # Optional fields left out of a call because the service could not decode them.
+        self.dropped_fields: list[str] = []
 
-    def twirp(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def twirp(self, method: str, body: Mapping[str, Any], *, optional: Sequence[str] = ()) -> dict[str, Any]:
+        """POST ``body`` to ``method``; the ``optional`` fields are dropped after an undecodable-body answer."""
         url = f"{self._origin}/twirp/{TWIRP_SERVICE}/{method}"
-        data = json.dumps(body, separators=(",", ":")).encode()
+        current = dict(body)
         headers = {
             "Content-Type": "application/json",
             "Authorization": f"Bearer {self._token}",
             "User-Agent": USER_AGENT,
         }
 
+        def before_retry(failure: _Retryable) -> None:
+            droppable = [name for name in optional if name in current]
+            if failure.undecoded and droppable:
+                for name in droppable:
+                    del current[name]
+                self.dropped_fields.extend(droppable)
+
         def attempt() -> dict[str, Any]:
+            data = json.dumps(current, separators=(",", ":")).encode()
             status, payload = self._send("POST", url, data, headers, method)
             try:
                 parsed = json.loads(payload)
@@ -94,7 +115,7 @@ class Transport:
                 raise _Retryable(f"HTTP {status} with a body that is not a JSON object")
             return parsed
 
-        return self._with_retries(method, attempt)
+        return self._with_retries(method, attempt, before_retry)
 
     def upload_blob(self, signed_url: str, blob: bytes, content_type: str) -> tuple[int, str]:
         """Stage ``blob`` in blocks of ``BLOCK_SIZE`` and commit them as ``content_type``; returns size and sha256."""
@@ -129,31 +150,36 @@ class Transport:
                 return int(response.status), bytes(response.read())
         except urllib.error.HTTPError as exc:
             status = exc.code
-            detail = self._detail(exc)
+            detail, twirp_error = self._detail(exc)
             exc.close()
             message = f"{what} failed with HTTP {status}{detail}"
             if status in RETRYABLE_STATUSES:
-                raise _Retryable(message) from None
+                raise _Retryable(message, undecoded=status == 500 and not twirp_error) from None
             raise ArtifactUploadError(f"{message} (not retried)") from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
             raise _Retryable(f"{what} could not be reached ({self._scrub(str(reason))})") from None
 
-    def _detail(self, exc: urllib.error.HTTPError) -> str:
+    def _detail(self, exc: urllib.error.HTTPError) -> tuple[str, bool]:
+        """The error's ``msg`` to show (or nothing), and whether the body was a Twirp JSON error."""
         try:
             parsed = json.loads(exc.read(4096) or b"null")
         except (ValueError, OSError):
-            return ""
-        message = parsed.get("msg") if isinstance(parsed, dict) else None
+            return "", False
+        if not isinstance(parsed, dict):
+            return "", False
+        message = parsed.get("msg")
         if not isinstance(message, str) or not message.strip():
-            return ""
-        return f": {self._scrub(message)[:200]}"
+            return "", True
+        return f": {self._scrub(message)[:200]}", True
 
     def _scrub(self, text: str) -> str:
         one_line = " ".join(text.split())
         return one_line.replace(self._token, "***") if self._token else one_line
 
-    def _with_retries(self, what: str, attempt: Callable[[], _T]) -> _T:
+    def _with_retries(
+        self, what: str, attempt: Callable[[], _T], before_retry: Callable[[_Retryable], None] | None = None
+    ) -> _T:
         delays = backoff_delays()
         while True:
             try:
@@ -164,6 +190,8 @@ class Transport:
                     raise ArtifactUploadError(
                         f"{what}: giving up after {MAX_ATTEMPTS} attempts: {failure.reason}"
                     ) from None
+                if before_retry is not None:
+                    before_retry(failure)
                 low, high = bounds
                 self._sleep(low if high <= low else random.uniform(low, high))
 
