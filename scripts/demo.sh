@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: dry run, apply and rollback on a temporary copy of the bundled example fleet.
+# The demo: a hold and what to do, then promote, apply, replay, rollback and resume on a copy of the example fleet in demo-output/fleet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/promotion-rollout ] || bash scripts/dev-setup.sh

@@ -20,7 +20,7 @@ from actions_toolkit import core
 from orchestrator.action.artifact.archive import validate_artifact_name
 from orchestrator.action.artifact.service import MAX_RETENTION_DAYS
 from orchestrator.core.apply_request import parse_expand_step
-from orchestrator.core.errors import InvalidInput, OrchestratorError
+from orchestrator.core.errors import InvalidInput, MissingInputs, OrchestratorError, joined
 from orchestrator.core.orchestration import (
     Governance,
     OrchestrateRequest,
@@ -134,7 +134,13 @@ def input_name(option: str) -> str:
 
 
 def input_message(error: InvalidInput) -> str:
-    """A refused value, worded with the action's input name."""
+    """A refused value, worded with the action's input name; every missing input is named at once.
+
+    ``inputs 'approval-ref', 'rationale' and 'review-by' are required for mode apply``.
+    """
+    if isinstance(error, MissingInputs) and len(error.options) > 1:
+        names = joined([f"'{input_name(option)}'" for option in error.options])
+        return f"inputs {names} are {error.problem.removeprefix('is ')}"
     return f"input '{input_name(error.option)}' {error.problem}"
 
 

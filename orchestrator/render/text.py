@@ -21,6 +21,7 @@ from rich.text import Text
 
 from orchestrator.core.hints import gate_rows, what_would_change
 from orchestrator.core.models import ApplyRecord, OrchestrationResult, PromotionState, RolloutPoint
+from orchestrator.core.next_steps import next_steps
 from orchestrator.core.replay import describe_replay
 
 _HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
@@ -93,7 +94,7 @@ def _gates(console: Console, state: PromotionState) -> None:
     rows = gate_rows(state)
     widest = max((len(reason) for row in rows for reason in row.reasons), default=1)
     roomy = console.width >= 110  # whole reason codes beside the other columns; else folded
-    table.add_column("reasons", overflow="fold", width=min(widest, 45) if roomy else None, min_width=12)
+    table.add_column("reasons", overflow="fold", width=min(max(widest, 7), 45) if roomy else None, min_width=12)
     for row in rows:
         style = _STYLES.get(row.status, "")
         reasons = "\n".join(clean(reason) for reason in row.reasons) or "-"
@@ -105,6 +106,11 @@ def _gates(console: Console, state: PromotionState) -> None:
     if steps:
         console.print(_text("What would have to change", "bold"))
         for step in steps:
+            console.print(_text(f"  - {step}"))
+    todo = next_steps(state.summary.reason_codes)
+    if todo:
+        console.print(_text("What to do next", "bold"))
+        for step in todo:
             console.print(_text(f"  - {step}"))
 
 

@@ -7,10 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from orchestrator.core.charts import reliability_chart
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.evidence.handoff_rules import RunCounts
 from orchestrator.core.hints import gate_rows, what_would_change
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import Decision, PromotionState, SkippedResult, SkippedSource, SkippedSummary, Thresholds
+from orchestrator.core.next_steps import next_steps
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.core.timestamps import format_ts
 from orchestrator.hooks.config import NO_HOOK_CONTEXT, Hook, HookContext
@@ -20,7 +23,7 @@ from orchestrator.render.markdown import render
 from orchestrator.store.evidence import missing_files
 from orchestrator.store.files import atomic_write
 from orchestrator.store.layout import FleetLayout, display_path, display_text
-from orchestrator.usecases.decide import record_decision
+from orchestrator.usecases.decide import evaluate_with_window, record_decision
 from orchestrator.usecases.hook_checks import evaluate_decision
 
 
@@ -75,18 +78,19 @@ def run_ci(
             decision="skipped",
             reason_codes=payload["summary"]["reasonCodes"],
             missing_paths=[display_path(path, display_root) for path in missing],
+            next_steps=next_steps(payload["summary"]["reasonCodes"]),
         )
         _write(layout, payload, summary)
         return CiOutcome(payload=payload, decision="skipped", state=None, summary=summary)
 
     if hooks.hooks.gates is not None:
         read = _gates_hook(hooks.hooks.gates, layout, hooks, trace_id=trace_id, fail_on_hold=fail_on_hold)
-        state = _typed_state(read.document)
+        state, window = _typed_state(read.document), list[RunCounts]()
         payload = read.document
         decision, failed, reasons = read.decision, read.failed_gates, read.reason_codes
         trace_id = read.trace_id or trace_id
     else:
-        state = evaluate_decision(layout, thresholds, hooks.hooks, now=now, trace_id=trace_id)
+        state, window = _evaluate(layout, thresholds, hooks, now=now, trace_id=trace_id)
         payload = record_decision(state, layout)
         decision, failed, reasons = state.summary.decision, state.summary.failed_gates, state.summary.reason_codes
     summary = render(
@@ -97,6 +101,8 @@ def run_ci(
         reason_codes=reasons,
         rows=gate_rows(state) if state else [],
         changes=[display_text(change, display_root) for change in what_would_change(state)] if state else [],
+        next_steps=next_steps(reasons),
+        window=reliability_chart(window, state.thresholds) if state else None,
         result_file=display_path(layout.ci_result, display_root),
         promotion_state_file=display_path(layout.promotion_state, display_root),
         promotion_telemetry_file=display_path(layout.promotion_telemetry, display_root),
@@ -104,6 +110,15 @@ def run_ci(
     )
     _write(layout, payload, summary)
     return CiOutcome(payload=payload, decision=decision, state=state, summary=summary)
+
+
+def _evaluate(
+    layout: FleetLayout, thresholds: Thresholds, hooks: HookContext, *, now: datetime, trace_id: str
+) -> tuple[PromotionState, list[RunCounts]]:
+    """The decision and the reliability window it judged; with a status or registry hook, no window."""
+    if layout.fleet_status is not None or (hooks.hooks.status is None and hooks.hooks.registry is None):
+        return evaluate_with_window(layout, thresholds, now=now, trace_id=trace_id)
+    return evaluate_decision(layout, thresholds, hooks.hooks, now=now, trace_id=trace_id), []
 
 
 def _typed_state(doc: dict[str, Any]) -> PromotionState | None:

@@ -9,6 +9,7 @@ from orchestrator.core.evidence.common import DRILLS, RELIABILITY
 from orchestrator.core.evidence.drills import DrillEvidence, read_drill_state
 from orchestrator.core.evidence.fleet_status import FleetStatusEvidence, fleet_status_evidence, read_fleet_status
 from orchestrator.core.evidence.handoff import HandoffWindow, scan_handoff
+from orchestrator.core.evidence.handoff_rules import RunCounts
 from orchestrator.core.gates import Evidence, decide
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import EvidenceError, PromotionSource, PromotionState, Thresholds
@@ -74,6 +75,18 @@ def evaluate(
     status: FleetStatusEvidence | None = None,
 ) -> PromotionState:
     """The decision over the fleet's current evidence; reads only, writes nothing."""
+    return evaluate_with_window(layout, thresholds, now=now, trace_id=trace_id, status=status)[0]
+
+
+def evaluate_with_window(
+    layout: FleetLayout,
+    thresholds: Thresholds,
+    *,
+    now: datetime,
+    trace_id: str,
+    status: FleetStatusEvidence | None = None,
+) -> tuple[PromotionState, list[RunCounts]]:
+    """``evaluate``, and the handoff runs the reliability gate judged (oldest first) for the summary's chart."""
     evidence, status_source = gather_evidence(layout, thresholds, now, status)
     source = PromotionSource(
         repo_path=str(layout.repo),
@@ -84,7 +97,8 @@ def evaluate(
         promotion_state_file=str(layout.promotion_state),
         promotion_telemetry_file=str(layout.promotion_telemetry),
     )
-    return decide(evidence, thresholds, now=now, trace_id=trace_id, source=source)
+    state = decide(evidence, thresholds, now=now, trace_id=trace_id, source=source)
+    return state, list(evidence.handoff.runs) if evidence.handoff is not None else []
 
 
 def record_decision(state: PromotionState, layout: FleetLayout) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.core.apply_request import merged_evidence_refs
+from orchestrator.core.charts import CanaryHistory, canary_history
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
@@ -22,6 +23,7 @@ from orchestrator.core.models import (
     OrchestrationSummary,
     RolloutPoint,
 )
+from orchestrator.core.next_steps import next_steps
 from orchestrator.core.orchestration import (
     DecisionPhase,
     NextStep,
@@ -30,11 +32,11 @@ from orchestrator.core.orchestration import (
     validate_request,
 )
 from orchestrator.core.registry.document import parse_registry_text, rollout_point
-from orchestrator.core.replay import describe_replay
+from orchestrator.core.replay import describe_replay, parse_apply_log
 from orchestrator.core.timestamps import format_ts
 from orchestrator.hooks.config import NO_HOOK_CONTEXT, HookContext
 from orchestrator.render.markdown import render
-from orchestrator.store.files import atomic_write
+from orchestrator.store.files import atomic_write, read_text_if_exists
 from orchestrator.store.layout import FleetLayout, display_path, display_text
 from orchestrator.store.registry import read_registry_text
 from orchestrator.usecases.apply_phase import Applied, apply_phase
@@ -215,11 +217,24 @@ def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout,
         record=applied.record,
         replay_note=describe_replay(plan.record, result.rollout.current if result.rollout else None) if plan else "",
         overrides=result.overrides,
+        next_steps=next_steps(result.summary.reason_codes),
+        rollback_to=(applied.record.model_extra or {}).get("rollbackTo") if applied.record else None,
+        history=_canary_history(layout),
         error=display_text(result.error or result.decision_error or "", display_root) or None,
         trace_id=result.trace_id,
         result_file=display_path(layout.orchestrate_result, display_root),
         ci_result_file=display_path(layout.ci_result, display_root),
     )
+
+
+def _canary_history(layout: FleetLayout) -> CanaryHistory | None:
+    """The canary share over the applies recorded in the apply telemetry, for the summary's chart."""
+    try:
+        return canary_history(
+            parse_apply_log(read_text_if_exists(layout.apply_telemetry, "apply telemetry file")).records
+        )
+    except OrchestratorError:
+        return None
 
 
 def orchestrate(

@@ -142,7 +142,7 @@ def test_apply_without_governance_is_one_error_and_leaves_the_whole_record(
     inputs = {"mode": "apply", "by": "release-bot", "trace-id": "trace-refused-e2e"}
     run = action_runner.run(workspace, inputs, service.env())
     assert run.exit_code == 1, run.describe()
-    assert run.errors == ["input 'approval-ref' is required for mode apply"]
+    assert run.errors == ["inputs 'approval-ref', 'rationale' and 'review-by' are required for mode apply"]
     assert digest(workspace / REGISTRY) == registry_before
     assert not (workspace / FLEET_DIR / "promotion-ci-result.json").exists()
     result = json.loads((workspace / RESULT).read_text())

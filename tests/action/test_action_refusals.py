@@ -162,7 +162,11 @@ def test_missing_governance_leaves_the_whole_record_and_changes_nothing_else(
 ) -> None:
     before = files_under(action[0].workspace)
     run = start(action, mode="apply", trace_id="trace-refused-1", loop_id="loop-7")
-    result = assert_refused_record(run, ReasonCode.ACTION_GOVERNANCE_MISSING, "input 'by' is required for mode apply")
+    result = assert_refused_record(
+        run,
+        ReasonCode.ACTION_GOVERNANCE_MISSING,
+        "inputs 'by', 'approval-ref', 'rationale' and 'review-by' are required for mode apply",
+    )
     assert (result["mode"], result["traceId"], result["loopId"]) == ("apply", "trace-refused-1", "loop-7")
     after = files_under(run.workspace)
     assert sorted(set(after) - set(before)) == [str(RESULT), str(SUMMARY)]
@@ -256,7 +260,7 @@ def test_a_refused_run_without_upload_keeps_the_record_in_the_workspace(
     action: tuple[Run, pytest.MonkeyPatch, pytest.CaptureFixture[str]],
 ) -> None:
     run = start(action, mode="rollback", upload_artifact="false")
-    assert run.errors == ["input 'by' is required for mode rollback"]
+    assert run.errors == ["inputs 'by', 'approval-ref', 'rationale' and 'review-by' are required for mode rollback"]
     assert run.result()["refusalReasonCode"] == "action_governance_missing"
     assert run.service.artifacts == {}
     assert "artifact-id" not in run.outputs
@@ -301,7 +305,9 @@ def test_a_record_that_cannot_be_written_is_still_published(
     run = start(action, mode="apply")
     assert run.code == 1
     assert len(run.errors) == 1
-    assert run.errors[0].startswith("input 'by' is required for mode apply; result not written: refusing ")
+    assert run.errors[0].startswith(
+        "inputs 'by', 'approval-ref', 'rationale' and 'review-by' are required for mode apply; result not written: refusing "
+    )
     assert not target.exists()
     assert (run.outputs["status"], run.outputs["result-file"]) == ("refused", "")
     assert json.loads(run.artifact()["promotion-orchestrate-result.json"])["status"] == "refused"

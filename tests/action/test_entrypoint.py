@@ -326,6 +326,10 @@ GOOD = {"by": "alice", "approval_ref": "CHG-1", "rationale": "r", "review_by": "
         ({"mode": "apply", **GOOD, "by": ""}, "input 'by' is required for mode apply"),
         ({"mode": "rollback", **GOOD, "approval_ref": ""}, "input 'approval-ref' is required for mode rollback"),
         (
+            {"mode": "apply", **GOOD, "approval_ref": "", "rationale": "", "review_by": ""},
+            "inputs 'approval-ref', 'rationale' and 'review-by' are required for mode apply",
+        ),
+        (
             {"mode": "apply", **GOOD, "review_by": "soon"},
             "input 'review-by' must be an RFC 3339 timestamp like 2027-06-30T00:00:00Z",
         ),
@@ -429,14 +433,14 @@ def test_hold_under_fail_on_hold_fails_with_the_gates_and_keeps_outputs(
     assert "artifact-id" not in outputs
 
 
-def test_missing_governance_is_one_error_naming_the_input_and_leaves_a_refused_record(
+def test_missing_governance_is_one_error_naming_every_input_and_leaves_a_refused_record(
     runner_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     registry_before = (runner_env["workspace"] / FLEET / "registry.v1.json").read_bytes()
     set_inputs(monkeypatch, mode="apply")
     code, out = run_main(capsys)
     assert code == 1
-    assert errors_in(out) == ["input 'by' is required for mode apply"]
+    assert errors_in(out) == ["inputs 'by', 'approval-ref', 'rationale' and 'review-by' are required for mode apply"]
     outputs = parse_file_command_outputs(runner_env["output"].read_text())
     assert (outputs["status"], outputs["reason-codes"]) == ("refused", "action_governance_missing")
     assert json.loads((runner_env["workspace"] / RESULT).read_text())["status"] == "refused"

@@ -14,6 +14,7 @@ def root(context, missing=missing):
     l_0_failed_gates = resolve('failed_gates')
     l_0_rows = resolve('rows')
     l_0_changes = resolve('changes')
+    l_0_window = resolve('window')
     l_0_result_file = resolve('result_file')
     l_0_promotion_state_file = resolve('promotion_state_file')
     l_0_promotion_telemetry_file = resolve('promotion_telemetry_file')
@@ -42,6 +43,18 @@ def root(context, missing=missing):
         @internalcode
         def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'ident' found.")
+    try:
+        t_5 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_6 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_6(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     yield '## Ops Manager Promotion CI\n\nDecision: '
     yield str(environment.finalize(t_3((undefined(name='decision') if l_0_decision is missing else l_0_decision))))
@@ -64,32 +77,38 @@ def root(context, missing=missing):
             yield str(environment.finalize(t_3(l_1_path)))
             yield '\n'
         l_1_path = missing
+        template = environment.get_template('next-steps.md.j2', 'ci-summary.md.j2')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
     else:
         pass
         yield 'Failed gates: '
         l_1_loop = missing
-        t_5 = 1
+        t_7 = 1
         for l_1_gate, l_1_loop in LoopContext((undefined(name='failed_gates') if l_0_failed_gates is missing else l_0_failed_gates), undefined):
             _loop_vars = {}
             pass
             yield str(environment.finalize(t_4(l_1_gate)))
-            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 15 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
-            t_5 = 0
+            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 16 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
+            t_7 = 0
         l_1_loop = l_1_gate = missing
-        if t_5:
+        if t_7:
             pass
             yield 'none'
         yield '\n\nReason codes: '
         l_1_loop = missing
-        t_6 = 1
+        t_8 = 1
         for l_1_code, l_1_loop in LoopContext((undefined(name='reason_codes') if l_0_reason_codes is missing else l_0_reason_codes), undefined):
             _loop_vars = {}
             pass
             yield str(environment.finalize(t_4(l_1_code)))
-            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 18 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
-            t_6 = 0
+            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 19 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
+            t_8 = 0
         l_1_loop = l_1_code = missing
-        if t_6:
+        if t_8:
             pass
             yield 'none'
         yield '\n\n| Gate | Status | Observed | Threshold | Reason codes |\n| --- | --- | --- | --- | --- |\n'
@@ -107,15 +126,15 @@ def root(context, missing=missing):
             yield str(environment.finalize(t_1(environment.getattr(l_1_row, 'threshold'))))
             yield ' | '
             l_2_loop = missing
-            t_7 = 1
+            t_9 = 1
             for l_2_code, l_2_loop in LoopContext(environment.getattr(l_1_row, 'reasons'), undefined):
                 _loop_vars = {}
                 pass
                 yield str(environment.finalize(t_2(l_2_code)))
-                yield str(environment.finalize((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 24 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
-                t_7 = 0
+                yield str(environment.finalize((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 25 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
+                t_9 = 0
             l_2_loop = l_2_code = missing
-            if t_7:
+            if t_9:
                 pass
                 yield 'none'
             yield ' |\n'
@@ -130,6 +149,70 @@ def root(context, missing=missing):
                 yield str(environment.finalize(l_1_change))
                 yield '\n'
             l_1_change = missing
+        template = environment.get_template('next-steps.md.j2', 'ci-summary.md.j2')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
+        if (t_6((undefined(name='window') if l_0_window is missing else l_0_window)) and (undefined(name='window') if l_0_window is missing else l_0_window)):
+            pass
+            yield '\n**Reliability window**\n\nEach autonomous run the gate judged, oldest first: bars are the failed share of its requested\nintents, the lines its ambiguous share, the failure threshold ('
+            yield str(environment.finalize(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'max_failure')))
+            yield '%) and the\nambiguity threshold ('
+            yield str(environment.finalize(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'max_ambiguity')))
+            yield '%), in percent.\n\n```mermaid\nxychart-beta\n    title "Reliability window (percent of requested intents)"\n    x-axis "run, oldest first" ['
+            l_1_loop = missing
+            for l_1_label, l_1_loop in LoopContext(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'labels'), undefined):
+                _loop_vars = {}
+                pass
+                yield '"'
+                yield str(environment.finalize(l_1_label))
+                yield '"'
+                yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 47 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
+            l_1_loop = l_1_label = missing
+            yield ']\n    y-axis "percent" 0 --> '
+            yield str(environment.finalize(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'y_max')))
+            yield '\n    bar ['
+            yield str(environment.finalize(t_5(context.eval_ctx, environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'failed'), ', ')))
+            yield ']\n    line ['
+            yield str(environment.finalize(t_5(context.eval_ctx, environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'ambiguous'), ', ')))
+            yield ']\n    line ['
+            l_1_loop = missing
+            for l_1_label, l_1_loop in LoopContext(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'labels'), undefined):
+                _loop_vars = {}
+                pass
+                yield str(environment.finalize(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'max_failure')))
+                yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 51 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
+            l_1_loop = l_1_label = missing
+            yield ']\n    line ['
+            l_1_loop = missing
+            for l_1_label, l_1_loop in LoopContext(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'labels'), undefined):
+                _loop_vars = {}
+                pass
+                yield str(environment.finalize(environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'max_ambiguity')))
+                yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 52 in 'ci-summary.md.j2' evaluated to false and no else section was defined."))))
+            l_1_loop = l_1_label = missing
+            yield ']\n```\n\n| Run | Line | Requested | Failed | Ambiguous | Failed % | Ambiguous % |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+            for l_1_row in environment.getattr((undefined(name='window') if l_0_window is missing else l_0_window), 'rows'):
+                _loop_vars = {}
+                pass
+                yield '| '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'run')))
+                yield ' | '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'line')))
+                yield ' | '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'requested')))
+                yield ' | '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'failed')))
+                yield ' | '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'ambiguous')))
+                yield ' | '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'failed_share')))
+                yield ' | '
+                yield str(environment.finalize(environment.getattr(l_1_row, 'ambiguous_share')))
+                yield ' |\n'
+            l_1_row = missing
         yield '\nResult JSON: '
         yield str(environment.finalize(t_3((undefined(name='result_file') if l_0_result_file is missing else l_0_result_file))))
         yield '\n\nPromotion state: '
@@ -141,4 +224,4 @@ def root(context, missing=missing):
         yield '\n'
 
 blocks = {}
-debug_info = '3=47&5=49&6=53&11=60&12=64&15=72&18=85&23=97&24=101&26=123&30=126&31=130&35=134&37=136&39=138&41=140'
+debug_info = '3=60&5=62&6=66&11=73&12=77&14=80&16=91&19=104&24=116&25=120&27=142&31=145&32=149&35=152&36=158&41=161&42=163&47=166&48=175&49=177&50=179&51=182&52=190&57=197&58=201&62=217&64=219&66=221&68=223'

@@ -14,8 +14,10 @@ def root(context, missing=missing):
     l_0_decision = resolve('decision')
     l_0_failed_gates = resolve('failed_gates')
     l_0_reason_codes = resolve('reason_codes')
-    l_0_apply_intent = resolve('apply_intent')
     l_0_rollout = resolve('rollout')
+    l_0_rollback_to = resolve('rollback_to')
+    l_0_apply_intent = resolve('apply_intent')
+    l_0_history = resolve('history')
     l_0_overrides = resolve('overrides')
     l_0_error = resolve('error')
     l_0_trace_id = resolve('trace_id')
@@ -34,11 +36,41 @@ def root(context, missing=missing):
         def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'code' found.")
     try:
-        t_3 = environment.filters['ident']
+        t_3 = environment.filters['format']
     except KeyError:
         @internalcode
         def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'format' found.")
+    try:
+        t_4 = environment.filters['ident']
+    except KeyError:
+        @internalcode
+        def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'ident' found.")
+    try:
+        t_5 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_6 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_7 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_8 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No test named 'none' found.")
     pass
     yield '## Ops Manager Promotion Orchestration\n\n'
     if ((undefined(name='record') if l_0_record is missing else l_0_record) and environment.getattr((undefined(name='record') if l_0_record is missing else l_0_record), 'replayed')):
@@ -54,31 +86,50 @@ def root(context, missing=missing):
     yield str(environment.finalize(t_2((undefined(name='decision') if l_0_decision is missing else l_0_decision))))
     yield '\n\nFailed gates: '
     l_1_loop = missing
-    t_4 = 1
+    t_9 = 1
     for l_1_gate, l_1_loop in LoopContext((undefined(name='failed_gates') if l_0_failed_gates is missing else l_0_failed_gates), undefined):
         _loop_vars = {}
         pass
-        yield str(environment.finalize(t_3(l_1_gate)))
+        yield str(environment.finalize(t_4(l_1_gate)))
         yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 13 in 'orchestrate-summary.md.j2' evaluated to false and no else section was defined."))))
-        t_4 = 0
+        t_9 = 0
     l_1_loop = l_1_gate = missing
-    if t_4:
+    if t_9:
         pass
         yield 'none'
     yield '\n\nReason codes: '
     l_1_loop = missing
-    t_5 = 1
+    t_10 = 1
     for l_1_code, l_1_loop in LoopContext((undefined(name='reason_codes') if l_0_reason_codes is missing else l_0_reason_codes), undefined):
         _loop_vars = {}
         pass
-        yield str(environment.finalize(t_3(l_1_code)))
+        yield str(environment.finalize(t_4(l_1_code)))
         yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 16 in 'orchestrate-summary.md.j2' evaluated to false and no else section was defined."))))
-        t_5 = 0
+        t_10 = 0
     l_1_loop = l_1_code = missing
-    if t_5:
+    if t_10:
         pass
         yield 'none'
     yield '\n'
+    template = environment.get_template('next-steps.md.j2', 'orchestrate-summary.md.j2')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    if (((undefined(name='status') if l_0_status is missing else l_0_status) == 'rolled_back') and (undefined(name='rollout') if l_0_rollout is missing else l_0_rollout)):
+        pass
+        yield '\n'
+        if (t_7((undefined(name='rollback_to') if l_0_rollback_to is missing else l_0_rollback_to)) and (not t_8((undefined(name='rollback_to') if l_0_rollback_to is missing else l_0_rollback_to)))):
+            pass
+            yield 'Rolled back: autonomous expansion is paused and the canary share was set to '
+            yield str(environment.finalize(environment.getattr(environment.getattr((undefined(name='rollout') if l_0_rollout is missing else l_0_rollout), 'after'), 'canary_percent')))
+            yield '%; `apply` with intent `resume` lifts the pause.\n'
+        else:
+            pass
+            yield 'Rolled back: autonomous expansion is paused and the canary share is kept at '
+            yield str(environment.finalize(environment.getattr(environment.getattr((undefined(name='rollout') if l_0_rollout is missing else l_0_rollout), 'after'), 'canary_percent')))
+            yield '%; `apply` with intent `resume` lifts the pause at that share.\n'
     if (undefined(name='apply_intent') if l_0_apply_intent is missing else l_0_apply_intent):
         pass
         yield '\nApply intent: '
@@ -117,6 +168,44 @@ def root(context, missing=missing):
         yield ' |\n| Replayed | '
         yield str(environment.finalize(('yes' if environment.getattr((undefined(name='record') if l_0_record is missing else l_0_record), 'replayed') else 'no')))
         yield ' |\n'
+    if (t_7((undefined(name='history') if l_0_history is missing else l_0_history)) and (undefined(name='history') if l_0_history is missing else l_0_history)):
+        pass
+        yield '\n**Canary history**\n\nThe canary share before (bars) and after (line) each apply in the apply telemetry, oldest first'
+        yield str(environment.finalize((t_3(' (the last %d of %d)', t_6(environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'rows')), environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'total')) if (environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'total') > t_6(environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'rows'))) else cond_expr_undefined("the inline if-expression on line 56 in 'orchestrate-summary.md.j2' evaluated to false and no else section was defined."))))
+        yield '.\n\n```mermaid\nxychart-beta\n    title "Canary share per apply (percent)"\n    x-axis "apply, oldest first" ['
+        l_1_loop = missing
+        for l_1_label, l_1_loop in LoopContext(environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'labels'), undefined):
+            _loop_vars = {}
+            pass
+            yield '"'
+            yield str(environment.finalize(l_1_label))
+            yield '"'
+            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 61 in 'orchestrate-summary.md.j2' evaluated to false and no else section was defined."))))
+        l_1_loop = l_1_label = missing
+        yield ']\n    y-axis "percent" 0 --> 100\n    bar ['
+        yield str(environment.finalize(t_5(context.eval_ctx, environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'before'), ', ')))
+        yield ']\n    line ['
+        yield str(environment.finalize(t_5(context.eval_ctx, environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'after'), ', ')))
+        yield ']\n```\n\n| Apply | Time | Intent | Canary before | Canary after | Paused after | Replayed |\n| ---: | --- | --- | ---: | ---: | --- | --- |\n'
+        for l_1_row in environment.getattr((undefined(name='history') if l_0_history is missing else l_0_history), 'rows'):
+            _loop_vars = {}
+            pass
+            yield '| '
+            yield str(environment.finalize(environment.getattr(l_1_row, 'number')))
+            yield ' | '
+            yield str(environment.finalize(t_1(environment.getattr(l_1_row, 'timestamp'))))
+            yield ' | '
+            yield str(environment.finalize(t_1(environment.getattr(l_1_row, 'intent'))))
+            yield ' | '
+            yield str(environment.finalize(environment.getattr(l_1_row, 'before')))
+            yield ' | '
+            yield str(environment.finalize(environment.getattr(l_1_row, 'after')))
+            yield ' | '
+            yield str(environment.finalize(('yes' if environment.getattr(l_1_row, 'paused') else 'no')))
+            yield ' | '
+            yield str(environment.finalize(('yes' if environment.getattr(l_1_row, 'replayed') else 'no')))
+            yield ' |\n'
+        l_1_row = missing
     if (undefined(name='overrides') if l_0_overrides is missing else l_0_overrides):
         pass
         yield '\nOverrides: '
@@ -125,7 +214,7 @@ def root(context, missing=missing):
             _loop_vars = {}
             pass
             yield str(environment.finalize(t_2(l_1_code)))
-            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 45 in 'orchestrate-summary.md.j2' evaluated to false and no else section was defined."))))
+            yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 75 in 'orchestrate-summary.md.j2' evaluated to false and no else section was defined."))))
         l_1_loop = l_1_code = missing
         yield '\n\n'
     if (undefined(name='error') if l_0_error is missing else l_0_error):
@@ -142,4 +231,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '3=44&4=47&7=50&9=52&11=54&13=58&16=71&18=82&20=85&22=87&26=90&27=94&28=98&29=101&32=105&36=108&37=110&38=112&39=114&40=116&41=118&43=120&45=124&49=131&51=134&54=137&56=139&58=141'
+debug_info = '3=76&4=79&7=82&9=84&11=86&13=90&16=103&18=114&19=120&21=123&22=126&24=131&27=133&29=136&31=138&35=141&36=145&37=149&38=152&41=156&45=159&46=161&47=163&48=165&49=167&50=169&52=171&56=174&61=177&63=186&64=188&69=190&70=194&73=209&75=213&79=220&81=223&84=226&86=228&88=230'
