@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from actions_toolkit import core
 from orchestrator.action.artifact.archive import validate_artifact_name
 from orchestrator.action.artifact.service import MAX_RETENTION_DAYS
 from orchestrator.core.apply_request import parse_expand_step
+from orchestrator.core.digest import DEFAULT_DECISION_TTL_HOURS, DecisionBinding, parse_hours
 from orchestrator.core.errors import InvalidInput, MissingInputs, OrchestratorError, joined
 from orchestrator.core.orchestration import (
     Governance,
@@ -31,6 +32,7 @@ from orchestrator.core.orchestration import (
 from orchestrator.core.thresholds import parse_thresholds
 from orchestrator.github.options import GitHubOptions, parse_persist
 from orchestrator.runtime.environment import trace_id
+from orchestrator.store.freeze_calendar import read_freeze_calendar
 from orchestrator.store.layout import FleetLayout
 
 TEXT_INPUTS: tuple[str, ...] = (
@@ -47,6 +49,10 @@ TEXT_INPUTS: tuple[str, ...] = (
     "max-failure-rate",
     "max-manual-backlog",
     "max-drill-age-hours",
+    "min-bake",
+    "min-runs-since-expand",
+    "confidence",
+    "min-attempts",
     "idempotency-key",
     "trace-id",
     "loop-id",
@@ -62,6 +68,11 @@ TEXT_INPUTS: tuple[str, ...] = (
     "target-branch",
     "artifact-name",
     "artifact-retention-days",
+    "freeze-calendar",
+    "break-glass-approval-ref",
+    "expect-evidence-digest",
+    "max-decision-age",
+    "decision-ttl",
 )
 """Inputs read as one trimmed string each (empty when unset)."""
 
@@ -70,6 +81,7 @@ SWITCH_INPUTS: Mapping[str, bool] = {
     "fail-on-hold": False,
     "require-approval": False,
     "upload-artifact": True,
+    "allow-broken-audit-chain": False,
 }
 """Boolean inputs and the action.yml default an unset one (a local run) takes."""
 
@@ -90,6 +102,10 @@ THRESHOLD_INPUTS: tuple[str, ...] = (
     "max-failure-rate",
     "max-manual-backlog",
     "max-drill-age-hours",
+    "min-bake",
+    "min-runs-since-expand",
+    "confidence",
+    "min-attempts",
 )
 
 INPUT_NAMES: Mapping[str, str] = {"repo": "repo-path", "evidence-ref": "evidence-refs"}
@@ -242,6 +258,13 @@ def orchestrate_request(text: Mapping[str, str], raw: RawInputs, now: datetime) 
         loop_id=text["loop-id"] or None,
         horizon_ref=text["horizon-ref"] or None,
         evidence_refs=tuple(ref for ref in raw.evidence_refs if ref),
+        break_glass_ref=text["break-glass-approval-ref"] or None,
+        binding=DecisionBinding(
+            expect_digest=text["expect-evidence-digest"] or None,
+            max_age_hours=parse_hours(text["max-decision-age"], "max-decision-age"),
+        ),
+        decision_ttl_hours=parse_hours(text["decision-ttl"], "decision-ttl") or DEFAULT_DECISION_TTL_HOURS,
+        allow_broken_audit_chain=parse_boolean(raw, "allow-broken-audit-chain"),
     )
     validate_request(request, now)
     return request
@@ -270,6 +293,9 @@ def parse_settings(raw: RawInputs, workspace: Path, env: Mapping[str, str], now:
     }
     artifact = artifact_settings(raw, os.path.relpath(repo, root), env)
     request = orchestrate_request(text, raw, now)
+    if text["freeze-calendar"]:
+        calendar = resolve_in_workspace(text["freeze-calendar"], workspace, "freeze-calendar")
+        request = replace(request, freeze_calendar=read_freeze_calendar(calendar))
     options = github_options(text, raw)
     if not repo.is_dir():
         raise InvalidInput("repo-path", f"is not a directory: {repo_value}")

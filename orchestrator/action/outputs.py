@@ -23,6 +23,8 @@ RESULT_OUTPUTS: tuple[str, ...] = (
     "summary-file",
     "commit-sha",
     "pull-request-url",
+    "evidence-digest",
+    "decision-expires-at",
 )
 """Outputs set from the result whenever the use case produced one."""
 
@@ -65,6 +67,8 @@ def result_outputs(result: OrchestrationResult, layout: FleetLayout | None, work
         "summary-file": workspace_path(layout.orchestrate_summary if layout else None, workspace),
         "commit-sha": (github.commit_sha or "") if github else "",
         "pull-request-url": (github.pull_request_url or "") if github else "",
+        "evidence-digest": result.evidence_digest or "",
+        "decision-expires-at": result.decision_expires_at or "",
     }
 
 

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "orchestrate": "Decide, then apply or roll back, with one trace id and a summary.",
     "registry": "Validate the fleet registry and print its normalized form.",
     "status": "Derive the fleet status (the autonomous block the gates read) from fleet state.",
+    "audit": "Verify the apply telemetry's hash chain (audit verify): name the first tampered line.",
 }
 
 

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 
 from orchestrator.cli import common
+from orchestrator.core.apply_plan import decision_of
 from orchestrator.core.apply_request import (
     INTENTS,
     ApplyRequest,
@@ -16,10 +17,12 @@ from orchestrator.core.apply_request import (
     validate_intent,
     validate_request_fields,
 )
+from orchestrator.core.digest import DecisionRefused, check_binding
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.runtime.environment import trace_id
-from orchestrator.usecases.apply import apply_locally, read_decision
+from orchestrator.store.freeze_calendar import read_freeze_calendar
+from orchestrator.usecases.apply import apply_locally, read_decision_document
 
 FILE_KEYS = ("registry", "promotion_state", "apply_state", "apply_telemetry")
 
@@ -47,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     common.add_seam(parser)
     common.add_governance(parser)
+    common.add_binding(parser)
+    common.add_freeze(parser)
     common.add_now(parser)
     common.add_output(parser)
 
@@ -66,6 +71,9 @@ def request_from(args: argparse.Namespace, evidence_file: str) -> ApplyRequest:
         horizon_ref=args.horizon_ref or None,
         evidence_refs=tuple(merged_evidence_refs(args.evidence_ref, evidence_file)),
         rollback_to=parse_rollback_to(args.rollback_to),
+        allow_broken_audit_chain=args.allow_broken_audit_chain,
+        freeze_calendar=read_freeze_calendar(args.freeze_calendar),
+        break_glass_ref=args.break_glass_approval_ref or None,
     )
     validate_request_fields(request)
     return request
@@ -79,10 +87,16 @@ def run(args: argparse.Namespace) -> int:
     layout = common.layout(args, FILE_KEYS)
     request = request_from(args, str(layout.promotion_state))
     registry_hook = common.hook_context("apply", args).hooks.registry
+    binding = common.binding(args)
     decision = "unknown"
     try:
-        decision = read_decision(layout.promotion_state)
+        document = read_decision_document(layout.promotion_state)
+        decision = decision_of(document)
+        if request.intent != "rollback" and binding.active:
+            check_binding(document, binding, now)
     except OrchestratorError as exc:
+        if isinstance(exc, DecisionRefused):
+            raise
         if request.intent != "rollback":
             raise
         common.warn([f"rolling back without a readable decision: {exc.message}"])

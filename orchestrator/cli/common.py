@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orchestrator.core.errors import InvalidInput
 from orchestrator.core.jsontext import dumps
@@ -20,6 +20,9 @@ from orchestrator.store.files import append_text
 from orchestrator.store.layout import DEFAULTS, FleetLayout
 from orchestrator.store.layout import require_repo as require_repo_path
 
+if TYPE_CHECKING:  # the digest module loads only for the commands that bind a decision
+    from orchestrator.core.digest import DecisionBinding
+
 THRESHOLD_FLAGS: tuple[tuple[str, str], ...] = (
     ("--window-executions", "Number of most recent autonomous handoff executions to judge. Default: 20"),
     ("--min-sample-size", "Minimum number of autonomous executions required. Default: 20"),
@@ -28,6 +31,33 @@ THRESHOLD_FLAGS: tuple[tuple[str, str], ...] = (
     ("--max-manual-backlog", "Highest manual backlog that still promotes. Default: 5"),
     ("--max-drill-age-hours", "Oldest age (hours) accepted for required drill evidence. Default: 168"),
 )
+
+BAKE_AND_CONFIDENCE_FLAGS: tuple[tuple[str, str, str], ...] = (
+    (
+        "--min-bake",
+        "DURATION",
+        "Hold until this long (6h, 90m, 1d12h) has passed since the last expansion. Default: off,"
+        " or the registry's policy.autonomous.rollout.bake.minDuration",
+    ),
+    (
+        "--min-runs-since-expand",
+        "N",
+        "Judge only runs recorded after the last expansion and hold until there are N. Default: off,"
+        " or the registry's policy.autonomous.rollout.bake.minRunsSinceExpand",
+    ),
+    (
+        "--confidence",
+        "LEVEL",
+        "Promote only when the one-sided Wilson upper bounds of the failure and ambiguity rates at"
+        " this level (0.5 up to 1, e.g. 0.95) are within their limits. Default: off",
+    ),
+    (
+        "--min-attempts",
+        "N",
+        "Minimum attempted intents in the window. Default: off (with --confidence: --min-sample-size)",
+    ),
+)
+"""Options beyond the reference's thresholds (off by default); a gates hook is not given them."""
 
 
 def default(key: str) -> str:
@@ -83,10 +113,13 @@ def add_decision_outputs(parser: argparse.ArgumentParser) -> None:
 def add_thresholds(parser: argparse.ArgumentParser) -> None:
     for flag, help_text in THRESHOLD_FLAGS:
         parser.add_argument(flag, metavar="N", help=help_text)
+    for flag, metavar, help_text in BAKE_AND_CONFIDENCE_FLAGS:
+        parser.add_argument(flag, metavar=metavar, help=help_text)
 
 
 def thresholds(args: argparse.Namespace) -> Thresholds:
-    values = {flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_")) for flag, _ in THRESHOLD_FLAGS}
+    flags = [flag for flag, _ in THRESHOLD_FLAGS] + [flag for flag, _, _ in BAKE_AND_CONFIDENCE_FLAGS]
+    values = {flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"), None) for flag in flags}
     return parse_thresholds(**values)
 
 
@@ -146,6 +179,52 @@ def review_by(args: argparse.Namespace) -> str:
         return value
     sys.stderr.write(f"note: --review-by {value} read as {full}\n")
     return full
+
+
+def add_decision_ttl(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--decision-ttl",
+        metavar="HOURS",
+        help="How long the decision may be acted on: its expiresAt is generatedAt plus HOURS. Default: 24",
+    )
+
+
+def decision_ttl(args: argparse.Namespace) -> float:
+    from orchestrator.core.digest import DEFAULT_DECISION_TTL_HOURS, parse_hours
+
+    hours = parse_hours(getattr(args, "decision_ttl", None), "decision-ttl")
+    return DEFAULT_DECISION_TTL_HOURS if hours is None else hours
+
+
+def add_binding(parser: argparse.ArgumentParser) -> None:
+    """The flags that bind an apply to the decision that was reviewed, and to its audit trail."""
+    parser.add_argument(
+        "--expect-evidence-digest",
+        metavar="DIGEST",
+        help="Refuse (promotion_evidence_changed) unless the decision acted on has this evidenceDigest, and"
+        " refuse (promotion_decision_expired) once its expiresAt has passed. Default: not checked.",
+    )
+    parser.add_argument(
+        "--max-decision-age",
+        metavar="HOURS",
+        help="Refuse (promotion_decision_expired) a decision generated more than HOURS ago. Default: any age.",
+    )
+    parser.add_argument(
+        "--allow-broken-audit-chain",
+        action="store_true",
+        help="Append to an apply telemetry whose hash chain is broken (refused by default:"
+        " promotion_audit_chain_broken); the record says it was told to.",
+    )
+
+
+def binding(args: argparse.Namespace) -> DecisionBinding:
+    """The ``DecisionBinding`` the flags ask for (off when neither flag is given)."""
+    from orchestrator.core.digest import DecisionBinding, parse_hours
+
+    digest: str | None = args.expect_evidence_digest
+    if digest is not None and (not digest or digest.strip() != digest or len(digest) > 200):
+        raise InvalidInput("expect-evidence-digest", "must be a digest like sha256:<64 hex digits>", got=digest)
+    return DecisionBinding(expect_digest=digest, max_age_hours=parse_hours(args.max_decision_age, "max-decision-age"))
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
@@ -222,3 +301,19 @@ def publish_summary(markdown: str) -> None:
     target = step_summary_path()
     if target is not None:
         append_text(target, markdown)
+
+
+def add_freeze(parser: argparse.ArgumentParser) -> None:
+    """Change-freeze flags of the mutating commands: a calendar file and the break-glass approval."""
+    parser.add_argument(
+        "--freeze-calendar",
+        metavar="PATH",
+        help='JSON file of change-freeze windows ({"freeze": [...]}, as policy.autonomous.rollout.freeze);'
+        " inside one, expand and resume are refused. Default: only the registry's windows.",
+    )
+    parser.add_argument(
+        "--break-glass-approval-ref",
+        metavar="REF",
+        help="A second approval (not --approval-ref) that lets an expand or resume through an active freeze;"
+        " recorded in the apply record (breakGlass).",
+    )

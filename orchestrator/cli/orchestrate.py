@@ -21,6 +21,7 @@ from orchestrator.core.orchestration import (
 )
 from orchestrator.github.options import GitHubOptions, parse_persist
 from orchestrator.runtime.environment import environment, trace_id
+from orchestrator.store.freeze_calendar import read_freeze_calendar
 from orchestrator.usecases.orchestrate import OrchestrationOutcome, orchestrate
 
 FILE_KEYS = (*common.EVIDENCE_KEYS, "ci_result", "ci_summary", "orchestrate_result", "orchestrate_summary")
@@ -54,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     common.add_file(parser, "--summary-file", "orchestrate_summary", "Orchestration summary markdown")
     common.add_seam(parser)
     common.add_governance(parser)
+    common.add_binding(parser)
+    common.add_freeze(parser)
+    common.add_decision_ttl(parser)
     add_github(parser)
     common.add_now(parser)
     common.add_output(parser)
@@ -114,6 +118,11 @@ def request_from(args: argparse.Namespace, now: datetime) -> OrchestrateRequest:
         horizon_ref=args.horizon_ref or None,
         evidence_refs=tuple(ref for ref in args.evidence_ref if ref),
         rollback_to=parse_rollback_to(args.rollback_to),
+        binding=common.binding(args),
+        decision_ttl_hours=common.decision_ttl(args),
+        allow_broken_audit_chain=args.allow_broken_audit_chain,
+        freeze_calendar=read_freeze_calendar(args.freeze_calendar),
+        break_glass_ref=args.break_glass_approval_ref or None,
     )
     validate_request(request, now)
     return request

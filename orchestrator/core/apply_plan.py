@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from orchestrator.core.apply_request import ApplyRequest, validate_request_fields, validate_review_by
+from orchestrator.core.audit import ChainReport, chain_for_apply, sealed, verify_records
 from orchestrator.core.errors import OrchestratorError
+from orchestrator.core.freeze import check_freeze, registry_calendar
 from orchestrator.core.jsontext import dumps
 from orchestrator.core.models import (
     ApplyFiles,
@@ -71,8 +73,13 @@ def plan_apply(
     files: ApplyFiles,
     now: datetime,
     registry_label: str,
+    chain: ChainReport | None = None,
 ) -> ApplyPlan:
-    """Decide the whole effect of one apply; raises ``OrchestratorError`` and changes nothing on refusal."""
+    """Decide the whole effect of one apply; raises ``OrchestratorError`` and changes nothing on refusal.
+
+    ``chain`` is the apply log's audit chain as verified line by line (``core.audit.verify_chain``);
+    without it the records are verified as read. A new record extends it (``previousHash``, ``hash``).
+    """
     _check_request(request, decision, now)
     warnings = _log_warnings(apply_log)
     replay = find_replay(apply_log.records, request)
@@ -82,8 +89,16 @@ def plan_apply(
         record, replayed = with_current(replay[1], current)
         warnings.append(f"idempotency key {request.idempotency_key!r} {describe_replay(record, current)}")
         return ApplyPlan(record, registry_text, None, dumps(replayed) + "\n", warnings)
+    previous_hash, chain_codes = chain_for_apply(
+        chain if chain is not None else verify_records(apply_log.records),
+        apply_log.records,
+        allow_broken=request.allow_broken_audit_chain,
+        file=files.apply_telemetry_file,
+    )
     doc = parse_registry_text(registry_text, registry_label)
     review_expired_override = _check_registry(doc, request.intent, now, registry_label)
+    calendar = (*registry_calendar(doc), *request.freeze_calendar)
+    break_glass = check_freeze(calendar, request.intent, request.break_glass_ref, now)
     canary, manual = rollout_point(doc)
     before = RolloutPoint(canary_percent=canary, manual_pause=manual)
     after = _point_after(before, request)
@@ -96,9 +111,16 @@ def plan_apply(
         governance=governance,
         rollout=_transition(before, after),
         files=files,
-        reason_codes=_reason_codes(request, apply_log, review_expired_override=review_expired_override),
+        reason_codes=[
+            *_reason_codes(request, apply_log, review_expired_override=review_expired_override),
+            *chain_codes,
+            *([ReasonCode.CHANGE_FREEZE_BREAK_GLASS] if break_glass else []),
+        ],
+        break_glass=break_glass,
     )
-    line = dumps(record.to_json())
+    document = sealed(record.to_json(), previous_hash)
+    record = ApplyRecord.model_validate(document)
+    line = dumps(document)
     return ApplyPlan(
         record=record,
         registry_text=new_text,
@@ -187,6 +209,7 @@ def _apply_record(
     rollout: RolloutTransition,
     files: ApplyFiles,
     reason_codes: list[str],
+    break_glass: dict[str, str] | None = None,
 ) -> ApplyRecord:
     """The audit record: the request's links (empty ones as null), its governance and the transition."""
     return ApplyRecord(
@@ -205,6 +228,7 @@ def _apply_record(
         files=files,
         reason_codes=reason_codes,
         **({"rollbackTo": request.rollback_to} if request.rollback_to is not None else {}),
+        **({"breakGlass": break_glass} if break_glass else {}),
     )
 
 

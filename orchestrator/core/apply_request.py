@@ -12,6 +12,7 @@ from datetime import datetime
 
 from orchestrator.core.errors import InvalidInput, MissingInputs, invalid_choice
 from orchestrator.core.freetext import check_all
+from orchestrator.core.freeze import FreezeWindow, validate_break_glass
 from orchestrator.core.models import Intent
 from orchestrator.core.timestamps import format_ts, parse_date_only, parse_ts
 
@@ -36,6 +37,12 @@ class ApplyRequest:
     """Why a rollback went ahead despite a failed check; recorded in the record's reasonCodes."""
     rollback_to: int | None = None
     """A rollback that also sets the canary share to this percent (``--rollback-to``); off by default."""
+    allow_broken_audit_chain: bool = False
+    """Extend an apply telemetry whose audit chain is broken (``--allow-broken-audit-chain``), and record it."""
+    freeze_calendar: tuple[FreezeWindow, ...] = ()
+    """Freeze windows from ``--freeze-calendar``, judged with the registry's (``core.freeze``); none by default."""
+    break_glass_ref: str | None = None
+    """A second approval that lets an expand or resume through an active freeze (``--break-glass-approval-ref``)."""
 
 
 def validate_review_by(review_by: str, now: datetime) -> datetime:
@@ -109,6 +116,7 @@ def validate_request_fields(request: ApplyRequest) -> None:
     validate_expand_step(request.expand_step)
     validate_rollback_to(request.rollback_to, request.intent)
     require_governance(request.by, request.approval_ref, request.rationale, request.review_by)
+    validate_break_glass(request.break_glass_ref, request.approval_ref)
     check_references(
         request.trace_id, request.idempotency_key, request.loop_id, request.horizon_ref, request.evidence_refs
     )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median_low
 
+from orchestrator.core.bake import LastExpansion, assess_bake, fresh_runs
+from orchestrator.core.confidence import Rates, assess_confidence
 from orchestrator.core.evidence.common import BACKLOG, DRILLS, GOVERNANCE, RELIABILITY, SAFETY
 from orchestrator.core.evidence.drills import DrillEvidence
 from orchestrator.core.evidence.fleet_status import FleetStatusEvidence
@@ -49,6 +51,7 @@ class Evidence:
     drills: DrillEvidence | None
     drill_state_unreadable: EvidenceError | None = None
     handoff_unreadable: EvidenceError | None = None
+    last_expansion: LastExpansion | None = None
 
 
 def _status(passed: bool) -> str:
@@ -125,16 +128,18 @@ def judged_rates(runs: Sequence[RunCounts]) -> JudgedRates:
     return JudgedRates(max(plain.ambiguity, capped.ambiguity), max(plain.failure, capped.failure))
 
 
-def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeReliabilityGate:
+def reliability_gate(evidence: Evidence, thresholds: Thresholds, now: datetime | None = None) -> OutcomeReliabilityGate:
     """The outcome reliability gate over the window's runs (see ``judged_rates`` for the rates).
 
     The counts reported are the plain sums; the rates reported are the judged ones, which equal
     the plain ``ambiguous / attempted`` and ``failed / attempted`` unless one run requested more
     than ``WEIGHT_CAP`` times the window's median (docs/contract.md, "One run cannot outvote the
-    window").
+    window"). With ``min-runs-since-expand`` the window is the runs since the last expansion
+    (``core.bake``); with ``confidence`` the rates' Wilson bounds are judged too (``core.confidence``).
     """
     handoff = evidence.handoff
-    runs = handoff.runs if handoff is not None else []
+    runs, times = (handoff.runs, handoff.run_times) if handoff is not None else ([], {})
+    runs = fresh_runs(runs, times, evidence.last_expansion, thresholds)
     attempted = sum(r.requested for r in runs)
     executed = sum(r.executed for r in runs)
     ambiguous = sum(r.ambiguous for r in runs)
@@ -155,6 +160,9 @@ def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeRelia
         reasons.append(ReasonCode.AUTONOMOUS_AMBIGUITY_RATE_EXCEEDED)
     if attempted > 0 and rates.failure > thresholds.max_failure_rate:
         reasons.append(ReasonCode.AUTONOMOUS_FAILURE_RATE_EXCEEDED)
+    bake, bake_reasons = assess_bake(sample, evidence.last_expansion, thresholds, now)
+    confidence, confidence_reasons = assess_confidence(runs, Rates(rates.ambiguity, rates.failure), thresholds)
+    reasons += bake_reasons + confidence_reasons
     return OutcomeReliabilityGate(
         status=_status(not reasons),
         reasons=[str(r) for r in reasons],
@@ -165,6 +173,8 @@ def reliability_gate(evidence: Evidence, thresholds: Thresholds) -> OutcomeRelia
         failed=failed,
         ambiguity_rate=rates.ambiguity,
         failure_rate=rates.failure,
+        bake=bake,
+        confidence=confidence,
     )
 
 
@@ -252,7 +262,7 @@ def decide(
     """Promote exactly when every gate passes."""
     gates = Gates(
         governance=governance_gate(evidence.status),
-        outcome_reliability=reliability_gate(evidence, thresholds),
+        outcome_reliability=reliability_gate(evidence, thresholds, now),
         manual_backlog=manual_backlog_gate(evidence.status, thresholds),
         safety_suppression=safety_gate(evidence.status),
         drill_recency=drill_gate(evidence, thresholds, now),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestrator.core.models import PromotionState
+from orchestrator.core.bake import format_duration
+from orchestrator.core.models import OutcomeReliabilityGate, PromotionState, Thresholds
 from orchestrator.core.reasons import DrillReason, ReasonCode
 
 
@@ -21,10 +22,37 @@ def _pct(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _reliability_extra(rel: OutcomeReliabilityGate, t: Thresholds) -> tuple[str, str]:
+    """What the bake and confidence options add to the reliability row: (observed, threshold)."""
+    observed: list[str] = []
+    wanted: list[str] = []
+    if rel.bake is not None:
+        b = rel.bake
+        since = (
+            "expansion time unreadable" if b.expansion_unreadable else f"last expansion {b.last_expand_at or 'none'}"
+        )
+        observed.append(since + (f", bake ends {b.bake_ends_at}" if b.bake_ends_at else ""))
+        if b.min_bake_seconds is not None:
+            wanted.append(f"bake {format_duration(b.min_bake_seconds)} since the last expansion")
+        if b.min_runs_since_expand is not None:
+            observed.append(f"{b.runs_since_expand} runs since it")
+            wanted.append(f">= {b.min_runs_since_expand} runs since it")
+    if rel.confidence is not None:
+        c = rel.confidence
+        observed.append(
+            f"upper bounds at {c.level}: failure {_pct(c.failure_upper_bound)}, ambiguity {_pct(c.ambiguity_upper_bound)}"
+        )
+        wanted.append(f"upper bounds within the limits, >= {c.min_attempts} attempts")
+    elif t.min_attempts is not None:
+        wanted.append(f">= {t.min_attempts} attempts")
+    return "".join(f"; {o}" for o in observed), "".join(f"; {w}" for w in wanted)
+
+
 def gate_rows(state: PromotionState) -> list[GateRow]:
     g = state.gates
     t = state.thresholds
     rel = g.outcome_reliability
+    extra_observed, extra_wanted = _reliability_extra(rel, t)
     drills = ", ".join(
         f"{a.id}: {a.status or 'none'}" + (f" {a.age_hours:.0f} h" if a.age_hours is not None else "")
         for a in g.drill_recency.assessments
@@ -41,9 +69,9 @@ def gate_rows(state: PromotionState) -> list[GateRow]:
             "outcome_reliability",
             rel.status,
             f"{rel.sample_runs} runs, {rel.attempted} attempted, ambiguity {_pct(rel.ambiguity_rate)},"
-            f" failure {_pct(rel.failure_rate)}",
+            f" failure {_pct(rel.failure_rate)}{extra_observed}",
             f">= {t.min_sample_size} runs (window {t.window_executions}), ambiguity <= {t.max_ambiguity_rate},"
-            f" failure <= {t.max_failure_rate}",
+            f" failure <= {t.max_failure_rate}{extra_wanted}",
             rel.reasons,
         ),
         GateRow(
@@ -112,12 +140,24 @@ def _reliability_steps(state: PromotionState) -> Steps:
     """The handoff telemetry, then how far the autonomous sample and its rates are from the thresholds."""
     rel = state.gates.outcome_reliability
     t = state.thresholds
+    sample: Steps = []
+    if rel.sample_runs < t.min_sample_size:
+        sample.append(
+            (
+                ReasonCode.AUTONOMOUS_SAMPLE_INSUFFICIENT,
+                f"{t.min_sample_size - rel.sample_runs} more autonomous runs ({rel.sample_runs} of {t.min_sample_size})",
+            )
+        )
+    if rel.confidence is None and t.min_attempts is not None and rel.attempted < t.min_attempts:
+        sample.append(
+            (
+                ReasonCode.AUTONOMOUS_SAMPLE_INSUFFICIENT,
+                f"{t.min_attempts - rel.attempted} more attempted intents ({rel.attempted} of {t.min_attempts})",
+            )
+        )
     return [
         (ReasonCode.HANDOFF_TELEMETRY_MISSING, "provide the handoff telemetry file"),
-        (
-            ReasonCode.AUTONOMOUS_SAMPLE_INSUFFICIENT,
-            f"{t.min_sample_size - rel.sample_runs} more autonomous runs ({rel.sample_runs} of {t.min_sample_size})",
-        ),
+        *sample,
         (ReasonCode.AUTONOMOUS_ATTEMPTS_ZERO, "autonomous runs that attempt at least one intent"),
         (
             ReasonCode.AUTONOMOUS_FAILURE_RATE_EXCEEDED,
@@ -127,7 +167,44 @@ def _reliability_steps(state: PromotionState) -> Steps:
             ReasonCode.AUTONOMOUS_AMBIGUITY_RATE_EXCEEDED,
             f"ambiguity rate {_pct(rel.ambiguity_rate)} down to {t.max_ambiguity_rate} or below",
         ),
+        *_bake_and_confidence_steps(rel),
     ]
+
+
+def _bake_and_confidence_steps(rel: OutcomeReliabilityGate) -> Steps:
+    """When the bake ends, how many more runs since the expansion, how many more clean attempts."""
+    steps: Steps = []
+    if rel.bake is not None:
+        b = rel.bake
+        ends = (
+            f"wait until {b.bake_ends_at} (bake of"
+            if b.bake_ends_at
+            else "make the last expansion's time readable (bake of"
+        )
+        steps.append((ReasonCode.BAKE_NOT_ELAPSED, f"{ends} {format_duration(b.min_bake_seconds or 0)})"))
+        steps.append(
+            (
+                ReasonCode.FRESH_SAMPLE_INSUFFICIENT,
+                f"{b.more_runs_needed} more timestamped autonomous runs since the last expansion"
+                f" ({b.runs_since_expand} of {b.min_runs_since_expand})",
+            )
+        )
+    if rel.confidence is not None:
+        c = rel.confidence
+        more = (
+            f"{c.more_clean_attempts} more clean attempts"
+            if c.more_clean_attempts is not None
+            else "a limit above 0 (no number of clean attempts bounds a rate at 0)"
+        )
+        steps.append(
+            (
+                ReasonCode.AUTONOMOUS_EVIDENCE_INCONCLUSIVE,
+                f"{more} to make the evidence conclusive at confidence {c.level}"
+                f" (upper bounds: failure {_pct(c.failure_upper_bound)}, ambiguity {_pct(c.ambiguity_upper_bound)};"
+                f" {c.attempts} of {c.min_attempts} attempts)",
+            )
+        )
+    return steps
 
 
 def _backlog_steps(state: PromotionState) -> Steps:

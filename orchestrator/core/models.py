@@ -46,6 +46,10 @@ class Thresholds(Contract):
     max_failure_rate: float = 0.2
     max_manual_backlog: int = 5
     max_drill_age_hours: int = 168
+    min_bake_seconds: int | None = None
+    min_runs_since_expand: int | None = None
+    confidence: float | None = None
+    min_attempts: int | None = None
 
 
 class PromotionSource(Contract):
@@ -78,6 +82,31 @@ class GovernanceGate(GateBase):
     reason_codes: list[str]
 
 
+class BakeAssessment(Contract):
+    """Bake time and fresh evidence since the last expansion (``--min-bake``, ``--min-runs-since-expand``)."""
+
+    last_expand_at: str | None
+    expansion_unreadable: bool = False
+    min_bake_seconds: int | None = None
+    bake_ends_at: str | None = None
+    bake_elapsed: bool = True
+    min_runs_since_expand: int | None = None
+    runs_since_expand: int | None = None
+    more_runs_needed: int = 0
+
+
+class ConfidenceAssessment(Contract):
+    """One-sided Wilson upper bounds of the judged rates at ``level`` (``--confidence``)."""
+
+    level: float
+    attempts: int
+    min_attempts: int
+    failure_upper_bound: float
+    ambiguity_upper_bound: float
+    conclusive: bool
+    more_clean_attempts: int | None
+
+
 class OutcomeReliabilityGate(GateBase):
     sample_runs: int
     attempted: int
@@ -86,6 +115,8 @@ class OutcomeReliabilityGate(GateBase):
     failed: int
     ambiguity_rate: float
     failure_rate: float
+    bake: BakeAssessment | None = None
+    confidence: ConfidenceAssessment | None = None
 
 
 class ManualBacklogGate(GateBase):
@@ -133,6 +164,10 @@ class PromotionState(Contract):
     summary: DecisionSummary
     gates: Gates
     evidence_errors: list[EvidenceError] = []
+    evidence_digest: str | None = None
+    """sha256 over the canonical evidence, thresholds and rollout state the decision saw (``core.digest``)."""
+    expires_at: str | None = None
+    """``generatedAt`` plus the decision's lifetime (``--decision-ttl``): not to be acted on after."""
 
 
 class SkippedSource(Contract):
@@ -213,6 +248,10 @@ class ApplyRecord(Contract):
     files: ApplyFiles
     reason_codes: list[str] = []
     replayed: bool = False
+    previous_hash: str | None = None
+    """The ``hash`` of the apply telemetry's last record when this one was appended (``core.audit``)."""
+    hash: str | None = None
+    """sha256 over this record's canonical JSON without ``hash``."""
 
 
 class OrchestrationSummary(Contract):
@@ -265,6 +304,18 @@ class GitHubReport(Contract):
     deployment: GitHubDeployment | None
 
 
+class FreezeStatus(Contract):
+    """A change freeze holding when the orchestration ran (``core.freeze``): an expand or resume is refused
+
+    unless ``breakGlassApprovalRef`` names a second approval; a rollback is always allowed.
+    """
+
+    window: str
+    reason: str
+    ends_at: str
+    break_glass_approval_ref: str | None = None
+
+
 class OrchestrationResult(Contract):
     """The ``orchestrate`` result (``promotion-orchestrate-result.json``)."""
 
@@ -285,4 +336,8 @@ class OrchestrationResult(Contract):
     error: str | None = None
     refusal_reason_code: str | None = None
     github: GitHubReport | None = None
+    freeze: FreezeStatus | None = None
     files: OrchestrationFiles
+    evidence_digest: str | None = None
+    """The decision's ``evidenceDigest`` (what an apply job passes as ``--expect-evidence-digest``)."""
+    decision_expires_at: str | None = None

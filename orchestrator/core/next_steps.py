@@ -47,6 +47,12 @@ NEXT_STEPS: dict[str, str] = {
         ],
         _RELIABILITY,
     ),
+    ReasonCode.BAKE_NOT_ELAPSED: "Let the current canary step bake: wait until the bake ends (bakeEndsAt in"
+    " the reliability gate) and run the gates again.",
+    ReasonCode.FRESH_SAMPLE_INSUFFICIENT: "Wait for more autonomous executions at the current canary step (runs"
+    " recorded after the last expansion, with a timestamp).",
+    ReasonCode.AUTONOMOUS_EVIDENCE_INCONCLUSIVE: "Wait for more autonomous executions until the evidence is"
+    " conclusive (moreCleanAttempts in the reliability gate), or investigate the failures and ambiguity.",
     ReasonCode.MANUAL_BACKLOG_UNAVAILABLE: _BACKLOG,
     ReasonCode.MANUAL_BACKLOG_EXCEEDED: _BACKLOG,
     ReasonCode.AUTOPAUSE_ACTIVE: _SAFETY,
@@ -56,6 +62,16 @@ NEXT_STEPS: dict[str, str] = {
     " and completedAt.",
     ReasonCode.CI_MISSING_EVIDENCE: "Provide the missing evidence files; with skip-on-missing-evidence the run"
     " is skipped and succeeds.",
+    ReasonCode.EVIDENCE_CHANGED: "The evidence changed since the decision was reviewed: review the new decision"
+    " (dry run) and pass its evidence digest.",
+    ReasonCode.DECISION_EXPIRED: "The decision is too old to act on: run the gates again and review the new"
+    " decision before applying.",
+    ReasonCode.AUDIT_CHAIN_BROKEN: "Run promotion-rollout audit verify, restore the apply telemetry from history"
+    " or investigate the named line; only then apply, or pass --allow-broken-audit-chain.",
+    ReasonCode.CHANGE_FREEZE_ACTIVE: "Wait until the freeze window ends (endsAt), or for an emergency re-run with"
+    " --break-glass-approval-ref naming a second approval.",
+    ReasonCode.CHANGE_FREEZE_BREAK_GLASS: "Review the break-glass apply with the approver it names before the"
+    " freeze ends.",
     **dict.fromkeys(
         [
             ReasonCode.ACTION_GOVERNANCE_MISSING,

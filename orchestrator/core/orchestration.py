@@ -6,9 +6,10 @@ record why it went ahead. Free text (rationale, refs) is data and never reaches 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from orchestrator.core.apply_request import (
     ApplyRequest,
@@ -19,7 +20,9 @@ from orchestrator.core.apply_request import (
     validate_review_by,
     validate_rollback_to,
 )
+from orchestrator.core.digest import DEFAULT_DECISION_TTL_HOURS, DecisionBinding, DecisionRefused, check_binding
 from orchestrator.core.errors import invalid_choice
+from orchestrator.core.freeze import FreezeWindow, validate_break_glass
 from orchestrator.core.models import Mode, OrchestrationStatus, Thresholds
 from orchestrator.core.reasons import ReasonCode
 
@@ -54,6 +57,14 @@ class OrchestrateRequest:
     evidence_refs: tuple[str, ...] = ()
     rollback_to: int | None = None
     """Mode rollback only: also set the canary share to this percent (off by default: the share is kept)."""
+    binding: DecisionBinding = field(default_factory=DecisionBinding)
+    """What the decision acted on must be (``--expect-evidence-digest``, ``--max-decision-age``); off by default."""
+    decision_ttl_hours: float = DEFAULT_DECISION_TTL_HOURS
+    allow_broken_audit_chain: bool = False
+    freeze_calendar: tuple[FreezeWindow, ...] = ()
+    """Freeze windows from ``--freeze-calendar`` (the registry's are read at apply time); none by default."""
+    break_glass_ref: str | None = None
+    """A second approval that lets an expand or resume through an active freeze; off by default."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class NextStep:
     exit_code: int = 0
     error: str | None = None
     overrides: tuple[str, ...] = ()
+    refusal_code: str | None = None
+    """The reason code of a refusal that has one (``promotion_change_freeze_active``)."""
 
 
 def parse_mode(value: str) -> Mode:
@@ -110,6 +123,7 @@ def validate_request(request: OrchestrateRequest, now: datetime) -> None:
     check_references(
         request.trace_id, request.idempotency_key, request.loop_id, request.horizon_ref, request.evidence_refs
     )
+    validate_break_glass(request.break_glass_ref, request.governance.approval_ref)
 
 
 def rollback_overrides(phase: DecisionPhase, *, held: bool) -> tuple[str, ...]:
@@ -154,4 +168,25 @@ def apply_request(request: OrchestrateRequest, decision_file: str, overrides: tu
         evidence_refs=tuple(merged_evidence_refs(request.evidence_refs, decision_file)),
         overrides=overrides,
         rollback_to=request.rollback_to if request.mode == "rollback" else None,
+        allow_broken_audit_chain=request.allow_broken_audit_chain,
+        freeze_calendar=request.freeze_calendar,
+        break_glass_ref=request.break_glass_ref if request.mode == "apply" else None,
     )
+
+
+def bound_step(
+    request: OrchestrateRequest, step: NextStep, decision: Mapping[str, Any] | None, now: datetime
+) -> NextStep:
+    """An apply only on the decision that was reviewed and is still fresh; a rollback is never held back.
+
+    The step is refused (with the refusal's code) when the decision's digest or age fails the binding.
+    """
+    if not step.apply or request.mode == "rollback" or not request.binding.active:
+        return step
+    try:
+        check_binding(decision or {}, request.binding, now)
+    except DecisionRefused as exc:
+        return NextStep(
+            apply=False, status="refused", exit_code=EXIT_REFUSED, error=exc.message, refusal_code=exc.reason_code
+        )
+    return step

@@ -25,6 +25,9 @@ class ReasonCode(StrEnum):
     AUTONOMOUS_ATTEMPTS_ZERO = "promotion_autonomous_attempts_zero"
     AUTONOMOUS_AMBIGUITY_RATE_EXCEEDED = "promotion_autonomous_ambiguity_rate_exceeded"
     AUTONOMOUS_FAILURE_RATE_EXCEEDED = "promotion_autonomous_failure_rate_exceeded"
+    AUTONOMOUS_EVIDENCE_INCONCLUSIVE = "promotion_autonomous_evidence_inconclusive"
+    BAKE_NOT_ELAPSED = "promotion_bake_not_elapsed"
+    FRESH_SAMPLE_INSUFFICIENT = "promotion_fresh_sample_insufficient"
     # manual_backlog gate
     MANUAL_BACKLOG_UNAVAILABLE = "promotion_manual_backlog_unavailable"
     MANUAL_BACKLOG_EXCEEDED = "promotion_manual_backlog_exceeded"
@@ -41,6 +44,14 @@ class ReasonCode(StrEnum):
     ROLLBACK_DECISION_FAILED_OVERRIDDEN = "promotion_rollback_decision_failed_overridden"
     ROLLBACK_HOLD_OVERRIDDEN = "promotion_rollback_hold_overridden"
     APPLY_TELEMETRY_TORN_LINE = "promotion_apply_telemetry_torn_line"
+    # change freeze: refused inside a freeze window; let through by a break-glass approval (recorded)
+    CHANGE_FREEZE_ACTIVE = "promotion_change_freeze_active"
+    CHANGE_FREEZE_BREAK_GLASS = "promotion_change_freeze_break_glass"
+    AUDIT_CHAIN_BROKEN_OVERRIDDEN = "promotion_apply_audit_chain_broken_overridden"
+    # apply refusals: the decision acted on, and the audit trail extended
+    EVIDENCE_CHANGED = "promotion_evidence_changed"
+    DECISION_EXPIRED = "promotion_decision_expired"
+    AUDIT_CHAIN_BROKEN = "promotion_audit_chain_broken"
     # GitHub governance refusals
     APPROVAL_MISSING = "promotion_approval_missing"
     APPROVAL_SELF_APPROVED = "promotion_approval_self_approved"

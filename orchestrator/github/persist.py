@@ -66,8 +66,11 @@ def commit_message(
     actor: str,
     approval_ref: str,
     trace_id: str,
+    record_hash: str | None = None,
 ) -> str:
     """The commit message: a subject for the log, then one ``Key: value`` line per fact.
+
+    ``Record-Hash`` is the apply record's ``hash`` (``core.audit``), so the commit names the record it wrote.
 
     Values were refused at input if they held a line break; they are flattened here as well, so no
     value can ever start a trailer of its own.
@@ -80,7 +83,7 @@ def commit_message(
         f"Canary: {canary_before} -> {canary_after}\n"
         f"Actor: {actor}\n"
         f"Approval-Ref: {approval_ref}\n"
-        f"Trace-Id: {trace_id}\n"
+        f"Trace-Id: {trace_id}\n" + (f"Record-Hash: {_one_line(record_hash)}\n" if record_hash else "")
     )
 
 

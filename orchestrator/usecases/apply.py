@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from orchestrator.core.apply_plan import ApplyPlan, decision_of, parse_apply_log, plan_apply
 from orchestrator.core.apply_request import ApplyRequest
+from orchestrator.core.audit import numbered_lines, verify_chain
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import ApplyFiles
 from orchestrator.core.registry.document import fleet_id, parse_registry_text
@@ -35,9 +37,14 @@ def record_files(layout: FleetLayout, decision_file: Path) -> ApplyFiles:
 
 def read_decision(decision_file: Path) -> str:
     """The decision an apply acts on: ``summary.decision`` of the promotion state file."""
+    return decision_of(read_decision_document(decision_file))
+
+
+def read_decision_document(decision_file: Path) -> Any:
+    """The promotion state file an apply acts on, as JSON (its digest and age are judged by the caller)."""
     if not exists(decision_file):
         raise OrchestratorError(f"promotion state file not found: {decision_file}")
-    return decision_of(load_json(decision_file, "promotion state"))
+    return load_json(decision_file, "promotion state")
 
 
 def _fleet_of(registry_text: str, label: str) -> str:
@@ -95,8 +102,10 @@ def apply_locally(
     """
     with exclusive_lock(layout.registry, "fleet registry file"):
         registry_text, warnings = _recover(layout, request, read_registry_text(layout.registry))
-        log = parse_apply_log(read_text_if_exists(layout.apply_telemetry, "apply telemetry file"))
+        log_text = read_text_if_exists(layout.apply_telemetry, "apply telemetry file")
+        log = parse_apply_log(log_text)
         plan = plan_apply(
+            chain=verify_chain(numbered_lines(log_text)),
             registry_text=registry_text,
             apply_log=log,
             decision=decision,

@@ -91,6 +91,11 @@ def apply_phase(
         return step, _run_apply(request, step, phase, context, hook, ci.summary if ci else "")
     except OrchestratorError as exc:
         refused = NextStep(
-            apply=False, status="refused", exit_code=exc.exit_code, error=exc.message, overrides=step.overrides
+            apply=False,
+            status="refused",
+            exit_code=exc.exit_code,
+            error=exc.message,
+            overrides=step.overrides,
+            refusal_code=getattr(exc, "reason_code", None),
         )
         return refused, Applied()

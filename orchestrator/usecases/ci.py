@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.core.charts import reliability_chart
+from orchestrator.core.digest import DEFAULT_DECISION_TTL_HOURS, expires_at
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.evidence.handoff_rules import RunCounts
 from orchestrator.core.hints import gate_rows, what_would_change
@@ -56,6 +57,7 @@ def run_ci(
     fail_on_hold: bool = False,
     hooks: HookContext = NO_HOOK_CONTEXT,
     display_root: Path | None = None,
+    decision_ttl_hours: float = DEFAULT_DECISION_TTL_HOURS,
 ) -> CiOutcome:
     """Decide (or skip), then write the result and summary files; the summary is returned for the shells.
 
@@ -91,6 +93,7 @@ def run_ci(
         trace_id = read.trace_id or trace_id
     else:
         state, window = _evaluate(layout, thresholds, hooks, now=now, trace_id=trace_id)
+        state = state.model_copy(update={"expires_at": expires_at(now, decision_ttl_hours)})
         payload = record_decision(state, layout)
         decision, failed, reasons = state.summary.decision, state.summary.failed_gates, state.summary.reason_codes
     summary = render(
@@ -107,6 +110,8 @@ def run_ci(
         promotion_state_file=display_path(layout.promotion_state, display_root),
         promotion_telemetry_file=display_path(layout.promotion_telemetry, display_root),
         trace_id=trace_id,
+        evidence_digest=state.evidence_digest if state else None,
+        decision_expires_at=state.expires_at if state else None,
     )
     _write(layout, payload, summary)
     return CiOutcome(payload=payload, decision=decision, state=state, summary=summary)

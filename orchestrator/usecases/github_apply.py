@@ -15,6 +15,7 @@ from datetime import datetime
 
 from orchestrator.core.apply_plan import ApplyPlan, parse_apply_log, plan_apply
 from orchestrator.core.apply_request import ApplyRequest
+from orchestrator.core.audit import numbered_lines, verify_chain
 from orchestrator.core.errors import OrchestratorError
 from orchestrator.core.models import GitHubReport
 from orchestrator.github import governance
@@ -101,9 +102,11 @@ class GitHubApplyHook:
         registry = texts.get(self.registry_key)
         if registry is None:
             raise OrchestratorError(f"fleet registry {self.registry_key} not found on branch {self.target}")
+        log_text = texts.get(self.telemetry_key) or ""
         return plan_apply(
             registry_text=registry,
-            apply_log=parse_apply_log(texts.get(self.telemetry_key) or ""),
+            apply_log=parse_apply_log(log_text),
+            chain=verify_chain(numbered_lines(log_text)),
             decision=decision,
             request=request,
             files=record_files(self.layout, self.layout.ci_result),
@@ -130,6 +133,7 @@ class GitHubApplyHook:
             actor=request.by,
             approval_ref=request.approval_ref,
             trace_id=record.trace_id,
+            record_hash=record.hash,
         )
         payload = deployment_payload(
             intent=record.intent, canary_before=before, canary_after=after, trace_id=record.trace_id, decision=decision

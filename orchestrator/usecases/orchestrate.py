@@ -28,6 +28,7 @@ from orchestrator.core.orchestration import (
     DecisionPhase,
     NextStep,
     OrchestrateRequest,
+    bound_step,
     next_step,
     validate_request,
 )
@@ -42,6 +43,7 @@ from orchestrator.store.registry import read_registry_text
 from orchestrator.usecases.apply_phase import Applied, apply_phase
 from orchestrator.usecases.apply_phase import ApplyHook as ApplyHook
 from orchestrator.usecases.ci import CiOutcome, run_ci
+from orchestrator.usecases.freeze import freeze_preview
 from orchestrator.usecases.hook_phases import external_ci
 
 if TYPE_CHECKING:  # the planner and the registry rules load only when something is applied
@@ -93,6 +95,7 @@ def _decide(
             fail_on_hold=request.fail_on_hold,
             hooks=hooks,
             display_root=display_root,
+            decision_ttl_hours=request.decision_ttl_hours,
         )
     except OrchestratorError as exc:
         return None, DecisionPhase(decision="unknown", failed_gates=[], reason_codes=[], error=exc.message)
@@ -193,7 +196,7 @@ def _result(
         decision_error=phase.error,
         error=step.error,
         github=hook.github_report() if hook is not None else None,
-        refusal_reason_code=hook.refusal_reason_code() if hook is not None else None,
+        refusal_reason_code=(hook.refusal_reason_code() if hook is not None else None) or step.refusal_code,
         files=OrchestrationFiles(
             result_file=str(layout.orchestrate_result),
             summary_file=str(layout.orchestrate_summary),
@@ -201,6 +204,15 @@ def _result(
             promotion_ci_summary_file=str(layout.ci_summary),
         ),
     )
+
+
+def _bound_fields(ci: CiOutcome | None) -> dict[str, Any]:
+    """The decision's digest and expiry, as text (none when a hook's decision has none)."""
+    digest, expiry = (ci.payload.get("evidenceDigest"), ci.payload.get("expiresAt")) if ci else (None, None)
+    return {
+        "evidence_digest": digest if isinstance(digest, str) else None,
+        "decision_expires_at": expiry if isinstance(expiry, str) else None,
+    }
 
 
 def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout, display_root: Path | None) -> str:
@@ -224,6 +236,9 @@ def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout,
         trace_id=result.trace_id,
         result_file=display_path(layout.orchestrate_result, display_root),
         ci_result_file=display_path(layout.ci_result, display_root),
+        evidence_digest=result.evidence_digest,
+        decision_expires_at=result.decision_expires_at,
+        freeze=result.freeze,
     )
 
 
@@ -256,8 +271,13 @@ def orchestrate(
     ci, phase = _decide(request, layout, now, hooks, display_root)
     trace_id = _trace_id(request, ci, hooks)
     acting = replace(request, trace_id=trace_id) if trace_id else request
-    step, applied = apply_phase(ci, acting, next_step(request, phase), phase, (layout, now, hooks), apply_hook)
+    step = bound_step(request, next_step(request, phase), ci.payload if ci else None, now)
+    step, applied = apply_phase(ci, acting, step, phase, (layout, now, hooks), apply_hook)
+    freeze = freeze_preview(request, layout, now)
     result = _result(request, layout, now, phase, step, applied, apply_hook, trace_id)
+    if freeze is not None:
+        result = result.model_copy(update={"freeze": freeze})
+    result = result.model_copy(update=_bound_fields(ci))
     summary = _summary(result, applied, layout, display_root)
     outcome = OrchestrationOutcome(
         result=result,

@@ -72,7 +72,7 @@ def only_line(result: Result) -> str:
         (["orchestrate", "--repo", "."], "error: --mode is required; see promotion-rollout orchestrate --help"),
         (
             [],
-            "error: a command is required: gates, ci, apply, orchestrate, registry, status;"
+            "error: a command is required: gates, ci, apply, orchestrate, registry, status, audit;"
             " see promotion-rollout --help",
         ),
     ],

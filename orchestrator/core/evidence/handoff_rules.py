@@ -56,6 +56,8 @@ class HandoffWindow:
     records: int = 0
     errors: list[EvidenceError] = field(default_factory=list)
     error_count: int = 0
+    run_times: dict[int, datetime] = field(default_factory=dict)
+    """When each run of ``runs`` was recorded (its ``timestamp``), by line; a run without one is absent."""
 
 
 Problem = tuple[str, str]

@@ -35,6 +35,7 @@ from orchestrator.core.evidence.handoff_rules import (
     timestamp_problem,
 )
 from orchestrator.core.models import EvidenceError
+from orchestrator.core.timestamps import parse_ts
 
 # A count the typed decoder takes is one the generic rule accepts too: ``is_count`` and at most
 # ``MAX_COUNT``. Anything else (a float, a bool, a negative or too large number) makes the typed
@@ -275,4 +276,7 @@ class HandoffScanner:
             counts = None if count_errors else RunCounts(line=line, **values)
         if counts is not None:
             problems.extend(consistency_problems(counts))
+        moment = parse_ts(timestamp) if timestamp is not _UNSET and not problems else None
+        if moment is not None:
+            self.result.run_times[line] = moment
         return counts, problems

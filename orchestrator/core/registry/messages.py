@@ -95,6 +95,12 @@ def _tails() -> dict[tuple[str, ...], tuple[str, str]]:
     same |= {(*auto, "governance", key): stamp for key in ("changedAt", "reviewBy")}
     same |= {(*auto, "rollout", "autoPause", key): positive for key in ("lookbackExecutions", "minSampleSize")}
     same |= {(*auto, "rollout", "autoPause", key): rate for key in ("ambiguityRateThreshold", "failureRateThreshold")}
+    freeze = (*auto, "rollout", "freeze")
+    same |= {freeze: "must be an array when present", (*freeze, "#"): "must be an object"}
+    same |= {(*freeze, "#", key): "must be a time of day HH:MM" for key in ("from", "to")}
+    same |= {(*freeze, "#", key): "must be a non-empty string" for key in ("reason", "start", "end", "timeZone")}
+    same |= {(*freeze, "#", "every"): 'must be "day" or "week"', (*freeze, "#", "days"): "must be an array of days"}
+    same |= {(*freeze, "#", "days", "#"): "entries must be mon, tue, wed, thu, fri, sat or sun"}
     tails = {pattern: (tail, tail) for pattern, tail in same.items()}
     strings = _STRINGS
     tails |= {

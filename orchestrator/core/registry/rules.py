@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from orchestrator.core.freeze import FreezeCalendarInvalid, parse_window
 from orchestrator.core.jsonpath import dig, is_number
 from orchestrator.core.registry.messages import Violation, found, listed, shown, unique_violations
 from orchestrator.core.registry.schema import schema_violations
@@ -20,6 +21,7 @@ from orchestrator.core.timestamps import format_ts, parse_ts
 
 _GOV = "policy.autonomous.governance"
 _SCOPE = "policy.autonomous.rollout.scope.loopIds"
+_FREEZE = "policy.autonomous.rollout.freeze"
 _GUARDED = "when policy.mode is guarded_auto"
 
 
@@ -37,6 +39,7 @@ def rule_violations(doc: dict[str, Any], now: datetime, *, require_future_review
     violations += _governance_violations(doc, now, require_future_review=require_future_review)
     violations += _scope_violations(dig(doc, "policy", "autonomous", "rollout", "scope", "loopIds"), declared)
     violations += _suppression_violations(dig(doc, "policy", "suppressions"), declared)
+    violations += _freeze_violations(dig(doc, "policy", "autonomous", "rollout", "freeze"))
     return violations
 
 
@@ -144,6 +147,19 @@ def _scope_violations(scope_ids: Any, declared: set[str]) -> list[Violation]:
     if unknown:
         return [Violation(f"{_SCOPE} entries must reference declared loopIds", f"not declared: {listed(unknown)}")]
     return []
+
+
+def _freeze_violations(windows: Any) -> list[Violation]:
+    """Each change-freeze window must be readable: bounds in order, a real time zone, days for a week."""
+    if not isinstance(windows, list):
+        return []
+    violations: list[Violation] = []
+    for index, window in enumerate(windows):
+        try:
+            parse_window(window, f"{_FREEZE}[{index}]")
+        except FreezeCalendarInvalid as exc:
+            violations.append(Violation(exc.message, found(window)))
+    return violations
 
 
 def _suppression_violations(suppressions: Any, declared: set[str]) -> list[Violation]:

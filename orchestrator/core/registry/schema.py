@@ -8,7 +8,7 @@ docstrings appear in the generated schema: renaming or documenting a class chang
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired, Required
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
@@ -93,6 +93,35 @@ class AutoPause(TypedDict, total=False):
     failureRateThreshold: Rate
 
 
+Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_FreezeClock = TypedDict("_FreezeClock", {"from": Clock, "to": Clock}, total=False)
+
+
+class FreezeWindow(_FreezeClock, total=False):
+    """A change-freeze window: one-off (start, end) or recurring (every, days, from, to, timeZone)."""
+
+    __pydantic_config__ = _CLOSED  # type: ignore[misc]
+    reason: Required[NonEmpty]
+    start: NonEmpty
+    end: NonEmpty
+    every: Literal["day", "week"]
+    days: list[Day]
+    timeZone: NonEmpty
+
+
+DURATION_PATTERN = r"^([0-9]+d([0-9]+h)?([0-9]+m)?([0-9]+s)?|[0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$"
+"""A duration as core.bake reads it: 6h, 90m, 1d12h (days, hours, minutes, seconds in that order)."""
+
+
+class Bake(TypedDict, total=False):
+    """Bake time and fresh evidence before the next expansion (the gates' --min-bake, --min-runs-since-expand)."""
+
+    __pydantic_config__ = _CLOSED  # type: ignore[misc]
+    minDuration: Annotated[str, Field(pattern=DURATION_PATTERN)]
+    minRunsSinceExpand: Positive
+
+
 class Rollout(TypedDict, total=False):
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
     canaryPercent: Annotated[int, Field(ge=0, le=100)]
@@ -100,6 +129,8 @@ class Rollout(TypedDict, total=False):
     selector: Selector
     pause: Pause
     autoPause: AutoPause
+    bake: Bake
+    freeze: list[FreezeWindow]
 
 
 class Autonomous(TypedDict, total=False):

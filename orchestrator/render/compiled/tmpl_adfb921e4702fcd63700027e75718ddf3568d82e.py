@@ -19,6 +19,8 @@ def root(context, missing=missing):
     l_0_promotion_state_file = resolve('promotion_state_file')
     l_0_promotion_telemetry_file = resolve('promotion_telemetry_file')
     l_0_trace_id = resolve('trace_id')
+    l_0_evidence_digest = resolve('evidence_digest')
+    l_0_decision_expires_at = resolve('decision_expires_at')
     try:
         t_1 = environment.filters['cell']
     except KeyError:
@@ -222,6 +224,13 @@ def root(context, missing=missing):
         yield '\n\nTrace id: '
         yield str(environment.finalize(t_3((undefined(name='trace_id') if l_0_trace_id is missing else l_0_trace_id))))
         yield '\n'
+        if (t_6((undefined(name='evidence_digest') if l_0_evidence_digest is missing else l_0_evidence_digest)) and (undefined(name='evidence_digest') if l_0_evidence_digest is missing else l_0_evidence_digest)):
+            pass
+            yield '\nEvidence digest: '
+            yield str(environment.finalize(t_3((undefined(name='evidence_digest') if l_0_evidence_digest is missing else l_0_evidence_digest))))
+            yield '\n\nDecision expires at: '
+            yield str(environment.finalize((t_3((undefined(name='decision_expires_at') if l_0_decision_expires_at is missing else l_0_decision_expires_at)) if (undefined(name='decision_expires_at') if l_0_decision_expires_at is missing else l_0_decision_expires_at) else 'never')))
+            yield '\n'
 
 blocks = {}
-debug_info = '3=60&5=62&6=66&11=73&12=77&14=80&16=91&19=104&24=116&25=120&27=142&31=145&32=149&35=152&36=158&41=161&42=163&47=166&48=175&49=177&50=179&51=182&52=190&57=197&58=201&62=217&64=219&66=221&68=223'
+debug_info = '3=62&5=64&6=68&11=75&12=79&14=82&16=93&19=106&24=118&25=122&27=144&31=147&32=151&35=154&36=160&41=163&42=165&47=168&48=177&49=179&50=181&51=184&52=192&57=199&58=203&62=219&64=221&66=223&68=225&69=227&71=230&73=232'
