@@ -1,7 +1,8 @@
 """A decision bound to its evidence: the evidence digest, the decision's expiry, and the checks on both.
 
 ``evidence_digest`` is a sha256 over the canonical JSON (sorted keys, no whitespace) of what the
-gates judged (the status evidence, the handoff window's runs, the drills' findings), the thresholds
+gates judged (the status evidence, the handoff window's runs and their times, the drills' findings, the last
+expansion the bake is measured from), the thresholds
 and the registry's rollout state (canary percent, manual pause). Whoever reviewed a dry run can
 hand its digest to the apply: ``check_binding`` refuses a decision with another digest
 (``promotion_evidence_changed``) or one that has expired (``promotion_decision_expired``).
@@ -81,6 +82,7 @@ def evidence_digest(evidence: Any, thresholds: Thresholds, rollout: RolloutPoint
                 "drills": _drills(evidence.drills),
                 "handoffUnreadable": evidence.handoff_unreadable,
                 "drillStateUnreadable": evidence.drill_state_unreadable,
+                "lastExpansion": evidence.last_expansion,
             },
             "thresholds": thresholds,
             "rollout": rollout,
@@ -89,7 +91,7 @@ def evidence_digest(evidence: Any, thresholds: Thresholds, rollout: RolloutPoint
 
 
 def _handoff(window: Any) -> Any:
-    return None if window is None else {"runs": window.runs, "errors": window.errors}
+    return None if window is None else {"runs": window.runs, "runTimes": window.run_times, "errors": window.errors}
 
 
 def _drills(drills: Any) -> Any:
