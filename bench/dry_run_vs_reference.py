@@ -72,6 +72,9 @@ def main() -> int:
         print(f"error: reference script not found: {script}", file=sys.stderr)
         return 1
     print(f"machine: {machine()}")
+    # Byte-compile the package once, as an installed wheel or the action image has it: with
+    # PYTHONDONTWRITEBYTECODE set (as on the CI machines) every run would otherwise compile it again.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "orchestrator")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         ours_repo, ref_repo = Path(tmp) / "ours", Path(tmp) / "ref"
         prepare(ours_repo, args.records)
