@@ -46,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         common.emit(outcome.payload, args.pretty)
     if args.fail_on_hold and outcome.hold:
-        common.report_hold(outcome.payload.get("summary", {}).get("failedGates", []))
+        common.report_hold(args, outcome.payload.get("summary", {}).get("failedGates", []))
         return 2
     return 0

@@ -281,9 +281,14 @@ def wants_text(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "format", "json") == "text")
 
 
-def report_hold(failed_gates: Iterable[str]) -> None:
-    """Under ``--fail-on-hold`` (exit 2) stderr says which gates held, in one line that is not an error."""
-    sys.stderr.write(f"hold: failed gates: {', '.join(failed_gates) or 'none reported'}\n")
+def report_hold(args: argparse.Namespace, failed_gates: Iterable[str]) -> None:
+    """Under ``--fail-on-hold`` (exit 2) say which gates held, in one line that is not an error.
+
+    Only to a person (a terminal, or ``--format text``): the reference's scripts print nothing
+    there, and their own tests read stdout and stderr merged as one JSON document.
+    """
+    if sys.stderr.isatty() or wants_text(args):
+        sys.stderr.write(f"hold: failed gates: {', '.join(failed_gates) or 'none reported'}\n")
 
 
 def emit(payload: Any, pretty: bool) -> None:

@@ -39,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         common.emit(payload, args.pretty)
     if args.fail_on_hold and state.summary.decision == "hold":
-        common.report_hold(state.summary.failed_gates)
+        common.report_hold(args, state.summary.failed_gates)
         return 2
     return 0

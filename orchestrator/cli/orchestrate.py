@@ -167,6 +167,6 @@ def show(args: argparse.Namespace, outcome: OrchestrationOutcome) -> None:
     else:
         common.emit(outcome.payload, args.pretty)
     if outcome.exit_code == EXIT_HOLD:
-        common.report_hold(outcome.result.summary.failed_gates)
+        common.report_hold(args, outcome.result.summary.failed_gates)
     elif outcome.error:
         sys.stderr.write(f"error: {outcome.error}\n")

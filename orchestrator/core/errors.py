@@ -94,16 +94,20 @@ def invalid_choice(option: str, value: str, choices: Sequence[str]) -> InvalidIn
 
 
 class MissingInputs(InvalidInput):
-    """Several required settings missing at once, all named: ``--by and --review-by are required``.
+    """Several required settings missing at once, all named, in the reference's words for the first:
+    ``--by is required for mode apply (so are --approval-ref and --review-by)``.
 
     ``option`` and ``problem`` name the first one (``is required ...``), so a shell that names one
-    setting per refusal still can; ``options`` holds them all.
+    setting per refusal still can (and the reference's tests, which look for that sentence, pass);
+    ``options`` holds them all.
     """
 
     def __init__(self, options: Sequence[str], context: str = "") -> None:
         super().__init__(options[0], f"is required{context}")
         self.options = tuple(options)
         if len(options) > 1:
-            plural = f"{joined([f'--{option}' for option in options])} are required{context}"
+            others = [f"--{option}" for option in options[1:]]
+            verb = "is" if len(others) == 1 else "are"
+            plural = f"--{options[0]} is required{context} (so {verb} {joined(others)})"
             self.message = " ".join(plural.split())
             self.args = (self.message,)

@@ -131,7 +131,7 @@ def test_governance_is_required_before_any_hook_runs(cli: Runner, repo: Path, lo
     for mode in ("apply", "rollback"):
         result = cli("orchestrate", "--repo", str(repo), "--mode", mode)
         assert_one_line_error(
-            result, contains=f"--by, --approval-ref, --rationale and --review-by are required for mode {mode}"
+            result, contains=f"--by is required for mode {mode} (so are --approval-ref, --rationale and --review-by)"
         )
     assert stubs.calls(log) == []
     assert tree_hashes(repo) == before
