@@ -35,14 +35,14 @@ from orchestrator.runtime.environment import trace_id
 from orchestrator.store.freeze_calendar import read_freeze_calendar
 from orchestrator.store.layout import FleetLayout
 
-TEXT_INPUTS: tuple[str, ...] = (
-    "mode",
-    "apply-intent",
-    "expand-step",
-    "repo-path",
-    "fleet-status-file",
-    "handoff-telemetry-file",
-    "drill-state-file",
+PATH_INPUTS: Mapping[str, str] = {
+    "fleet-status-file": "fleet_status",
+    "handoff-telemetry-file": "handoff_telemetry",
+    "drill-state-file": "drill_state",
+}
+"""Inputs naming files, and the ``FleetLayout`` field each overrides; resolved inside the workspace."""
+
+THRESHOLD_INPUTS: tuple[str, ...] = (
     "window-executions",
     "min-sample-size",
     "max-ambiguity-rate",
@@ -53,6 +53,16 @@ TEXT_INPUTS: tuple[str, ...] = (
     "min-runs-since-expand",
     "confidence",
     "min-attempts",
+)
+"""Inputs the gates read as thresholds (parsed by ``core.thresholds``)."""
+
+TEXT_INPUTS: tuple[str, ...] = (
+    *THRESHOLD_INPUTS,
+    *PATH_INPUTS,
+    "mode",
+    "apply-intent",
+    "expand-step",
+    "repo-path",
     "idempotency-key",
     "trace-id",
     "loop-id",
@@ -87,26 +97,6 @@ SWITCH_INPUTS: Mapping[str, bool] = {
 
 LIST_INPUTS: tuple[str, ...] = ("evidence-refs",)
 """Multiline inputs: one value per non-blank line."""
-
-PATH_INPUTS: Mapping[str, str] = {
-    "fleet-status-file": "fleet_status",
-    "handoff-telemetry-file": "handoff_telemetry",
-    "drill-state-file": "drill_state",
-}
-"""Inputs naming files, and the ``FleetLayout`` field each overrides; resolved inside the workspace."""
-
-THRESHOLD_INPUTS: tuple[str, ...] = (
-    "window-executions",
-    "min-sample-size",
-    "max-ambiguity-rate",
-    "max-failure-rate",
-    "max-manual-backlog",
-    "max-drill-age-hours",
-    "min-bake",
-    "min-runs-since-expand",
-    "confidence",
-    "min-attempts",
-)
 
 INPUT_NAMES: Mapping[str, str] = {"repo": "repo-path", "evidence-ref": "evidence-refs"}
 """The action's name of a setting where it differs from the command line's option."""
