@@ -41,11 +41,10 @@ from orchestrator.core.models import (
 from orchestrator.core.orchestration import EXIT_REFUSED, parse_mode
 from orchestrator.core.reasons import ReasonCode
 from orchestrator.core.timestamps import format_ts
-from orchestrator.render.markdown import render
 from orchestrator.runtime.environment import trace_id as default_trace_id
 from orchestrator.store.files import atomic_write
-from orchestrator.store.layout import FleetLayout, display_path, display_text
-from orchestrator.usecases.orchestrate import OrchestrationOutcome
+from orchestrator.store.layout import FleetLayout, display_path
+from orchestrator.usecases.orchestrate import OrchestrationOutcome, render_summary
 
 GOVERNANCE_INPUTS: tuple[str, ...] = ("by", "approval-ref", "rationale", "review-by")
 NOT_WRITTEN = "not written by this run"
@@ -222,23 +221,14 @@ def refused_result(refusal: Refusal, seams: Seams, layout: FleetLayout | None, n
 
 
 def refused_summary(result: OrchestrationResult, layout: FleetLayout | None, root: Path, *, started: bool) -> str:
-    """The orchestration summary of a refused run, with the context ``usecases.orchestrate`` gives it."""
-    return render(
-        "orchestrate-summary.md.j2",
-        mode=result.mode,
-        status=result.status,
-        decision=result.decision,
-        failed_gates=result.summary.failed_gates,
-        reason_codes=result.summary.reason_codes,
-        apply_intent=None,
-        rollout=None,
-        record=None,
-        replay_note="",
-        overrides=[],
-        error=display_text(result.error or "", root) or None,
-        trace_id=result.trace_id,
+    """The orchestration summary of a refused run, rendered as ``usecases.orchestrate`` renders any result."""
+    return render_summary(
+        result,
         result_file=display_path(layout.orchestrate_result, root) if layout else NOT_WRITTEN,
         ci_result_file=display_path(layout.ci_result, root) if layout and started else NOT_WRITTEN,
+        display_root=root,
+        record=None,
+        replay_note="",
     )
 
 

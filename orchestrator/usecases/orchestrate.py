@@ -215,8 +215,10 @@ def _bound_fields(ci: CiOutcome | None) -> dict[str, Any]:
     }
 
 
-def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout, display_root: Path | None) -> str:
-    plan = applied.plan
+def render_summary(
+    result: OrchestrationResult, *, result_file: str, ci_result_file: str, display_root: Path | None, **extra: Any
+) -> str:
+    """The orchestration summary of ``result``; ``extra`` adds what only an applied run has (record, charts)."""
     return render(
         "orchestrate-summary.md.j2",
         mode=result.mode,
@@ -226,16 +228,27 @@ def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout,
         reason_codes=result.summary.reason_codes,
         apply_intent=result.apply.intent,
         rollout=result.rollout,
+        overrides=result.overrides,
+        error=display_text(result.error or result.decision_error or "", display_root) or None,
+        trace_id=result.trace_id,
+        result_file=result_file,
+        ci_result_file=ci_result_file,
+        **extra,
+    )
+
+
+def _summary(result: OrchestrationResult, applied: Applied, layout: FleetLayout, display_root: Path | None) -> str:
+    plan = applied.plan
+    return render_summary(
+        result,
+        result_file=display_path(layout.orchestrate_result, display_root),
+        ci_result_file=display_path(layout.ci_result, display_root),
+        display_root=display_root,
         record=applied.record,
         replay_note=describe_replay(plan.record, result.rollout.current if result.rollout else None) if plan else "",
-        overrides=result.overrides,
         next_steps=next_steps(result.summary.reason_codes),
         rollback_to=(applied.record.model_extra or {}).get("rollbackTo") if applied.record else None,
         history=_canary_history(layout),
-        error=display_text(result.error or result.decision_error or "", display_root) or None,
-        trace_id=result.trace_id,
-        result_file=display_path(layout.orchestrate_result, display_root),
-        ci_result_file=display_path(layout.ci_result, display_root),
         evidence_digest=result.evidence_digest,
         decision_expires_at=result.decision_expires_at,
         freeze=result.freeze,
